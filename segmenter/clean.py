@@ -1,0 +1,40 @@
+"""The cleaner: named line rules from `rules/residue.json` remove navigation, ad and widget
+residue, one line at a time, each with its reason and the name of the rule that fired.
+
+Only `strong` rules remove a line here. `weak` rules (bylines, datelines) name the reason for
+a line that the splitter leaves outside the story; see `weak_reason`.
+"""
+
+from __future__ import annotations
+
+from .ruleset import key_of, line_rules
+from .types import Cleaned, Line, Reason, Removed
+
+
+def match(text: str, strong: bool = True) -> tuple[Reason, str] | None:
+    """The reason and rule name of the first rule of that strength matching the line."""
+    key = key_of(text)
+    for rule in line_rules():
+        if rule.strong == strong and rule.matches(text, key):
+            return rule.reason, rule.name
+    return None
+
+
+def weak_reason(text: str) -> tuple[Reason, str] | None:
+    """Reason for a line outside the story that only a weak rule (byline, dateline) names."""
+    return match(text, strong=False)
+
+
+def clean(lines: tuple[Line, ...]) -> Cleaned:
+    """Split non-blank lines into those still in play and those removed as residue."""
+    kept: list[Line] = []
+    removed: list[Removed] = []
+    for line in lines:
+        if not line.text:
+            continue
+        hit = match(line.text)
+        if hit is None:
+            kept.append(line)
+        else:
+            removed.append(Removed(line.text, line.number, hit[0], hit[1]))
+    return Cleaned(tuple(kept), tuple(removed))

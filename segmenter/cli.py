@@ -1,0 +1,195 @@
+"""The `segmenter` command: a thin layer over the library API.
+
+    segmenter segment FILE|-            JSON result on stdout
+    segmenter batch IN.jsonl[.gz] -o OUT.jsonl
+    segmenter eval DATA.jsonl[.gz]      metrics table (see segmenter.evaluate)
+    segmenter serve                     the HTTP service under gunicorn
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import IO, Any
+
+from . import __version__
+from .errors import SegmenterError
+from .options import Options
+from .pipeline import segment, segment_html
+from .types import Result
+
+
+class CliError(Exception):
+    """A message for the user and a non-zero exit, never a traceback."""
+
+
+@contextmanager
+def open_text(path: str, mode: str = "r") -> Iterator[IO[str]]:
+    """A text file, gzip when the name ends in .gz, stdin / stdout for "-"."""
+    if path == "-":
+        yield sys.stdin if "r" in mode else sys.stdout
+        return
+    try:
+        if path.endswith(".gz"):
+            with gzip.open(path, mode + "t", encoding="utf-8") as gz:
+                yield gz
+        else:
+            with open(path, mode, encoding="utf-8") as f:
+                yield f
+    except FileNotFoundError as exc:
+        raise CliError(f"{path}: no such file") from exc
+    except IsADirectoryError as exc:
+        raise CliError(f"{path}: is a directory") from exc
+    except PermissionError as exc:
+        raise CliError(f"{path}: permission denied") from exc
+
+
+def _options(args: argparse.Namespace, language: str | None = None) -> Options:
+    return Options(
+        strictness=args.strictness,
+        language_hint=language or getattr(args, "language", None),
+        detect_language=not args.no_language,
+    )
+
+
+def _dump(obj: dict[str, Any]) -> str:
+    # sort_keys off: the contract's field order reads best; ensure_ascii off: readable text.
+    return json.dumps(obj, ensure_ascii=False)
+
+
+def cmd_segment(args: argparse.Namespace) -> int:
+    if args.file == "-":
+        data = sys.stdin.buffer.read()
+    else:
+        try:
+            data = Path(args.file).read_bytes()
+        except FileNotFoundError as exc:
+            raise CliError(f"{args.file}: no such file") from exc
+        except IsADirectoryError as exc:
+            raise CliError(f"{args.file}: is a directory") from exc
+    opts = _options(args)
+    result = segment_html(data, opts) if args.html else segment(data, opts)
+    out = result.to_dict(explain=args.explain)
+    print(json.dumps(out, ensure_ascii=False, indent=2 if args.pretty else None))
+    return 0
+
+
+def segment_record(record: Any, opts: Options) -> Result:
+    """One JSONL record ({"text"|"html", "id"?, "language"?}) -> Result; ValueError if bad."""
+    if not isinstance(record, dict):
+        raise ValueError("a record must be a JSON object")
+    rid = record.get("id")
+    rid = None if rid is None else str(rid)
+    lang = record.get("language")
+    if lang is not None and not isinstance(lang, str):
+        raise ValueError("'language' must be a string")
+    if lang:
+        opts = Options(
+            max_chars=opts.max_chars,
+            strictness=opts.strictness,
+            language_hint=lang,
+            language_sample=opts.language_sample,
+            detect_language=opts.detect_language,
+            dedupe=opts.dedupe,
+        )
+    if isinstance(record.get("text"), str):
+        return segment(record["text"], opts, id=rid)
+    if isinstance(record.get("html"), str):
+        return segment_html(record["html"], opts, id=rid)
+    raise ValueError("a record needs a string field 'text' or 'html'")
+
+
+def cmd_batch(args: argparse.Namespace) -> int:
+    opts = _options(args)
+    errors = 0
+    with open_text(args.input) as src, open_text(args.output, "w") as dst:
+        for number, raw in enumerate(src, start=1):
+            if not raw.strip():
+                continue
+            try:
+                result = segment_record(json.loads(raw), opts)
+            except (ValueError, SegmenterError) as exc:
+                errors += 1
+                message = f"{args.input}:{number}: {exc}"
+                if not args.skip_errors:
+                    raise CliError(message + " (use --skip-errors to go on)") from exc
+                print(message, file=sys.stderr)
+                continue
+            dst.write(_dump(result.to_dict()) + "\n")
+    if errors:
+        print(f"{errors} record(s) skipped", file=sys.stderr)
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="segmenter",
+        description="Strip boilerplate from the plain text of news pages and split the story "
+        "from the teasers appended to it.",
+    )
+    parser.add_argument("--version", action="version", version=f"segmenter {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "--strictness",
+        type=float,
+        default=Options().strictness,
+        help="0.0 keeps borderline lines in the body, 1.0 drops them (default %(default)s)",
+    )
+    common.add_argument(
+        "--no-language", action="store_true", help="skip language detection (code 'und')"
+    )
+
+    p = sub.add_parser("segment", parents=[common], help="segment one page, print JSON")
+    p.add_argument("file", help="a text file, or - for standard input")
+    p.add_argument("--html", action="store_true", help="the input is HTML markup")
+    p.add_argument("--language", help="language hint used when detection cannot decide")
+    p.add_argument("--explain", action="store_true", help="add the rule that decided each line")
+    p.add_argument("--pretty", action="store_true", help="indent the JSON")
+    p.set_defaults(func=cmd_segment)
+
+    b = sub.add_parser(
+        "batch",
+        parents=[common],
+        help="segment JSONL records ({'text'|'html', 'id', 'language'}), one result a line",
+    )
+    b.add_argument("input", help="JSONL file, .gz allowed, or - for standard input")
+    b.add_argument("-o", "--output", default="-", help="output JSONL (.gz allowed; default stdout)")
+    b.add_argument(
+        "--skip-errors",
+        action="store_true",
+        help="report a bad record on stderr and go on (default: stop at the first)",
+    )
+    b.set_defaults(func=cmd_batch)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        code: int = args.func(args)
+        return code
+    except CliError as exc:
+        print(f"segmenter: {exc}", file=sys.stderr)
+        return 1
+    except SegmenterError as exc:
+        print(f"segmenter: {exc}", file=sys.stderr)
+        return 1
+    except ValueError as exc:  # a bad option value, e.g. strictness out of range
+        print(f"segmenter: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

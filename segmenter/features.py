@@ -1,0 +1,94 @@
+"""Shallow text features of one line (boilerpipe / jusText style), and the stop-word list
+that fits the page. Pure functions of the text: no state, no I/O after the rules load."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+from .ruleset import blocks, stopwords
+
+_TOKEN = re.compile(r"\w+")
+# Scripts written without spaces between words: a line's length in characters, not its token
+# count, says how much text it holds.
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af]")
+_SENTENCE_END = re.compile(r"[.!?:;。！？」』”\"')\]]$")
+_CAPITALISED = re.compile(r"^[A-Z0-9]")
+_QUOTE_CHARS = "‘’'\"“”«»"
+# How many tokens of the page vote for its stop-word language.
+_VOTE_TOKENS = 400
+# Characters per word for CJK text, so that a CJK line and an English line of the same
+# content get similar word counts.
+_CJK_CHARS_PER_WORD = 2
+
+
+@dataclass(frozen=True, slots=True)
+class Features:
+    words: int  # word tokens (CJK: characters / 2)
+    stop_density: float  # share of tokens that are stop words of the page's language
+    sentence_end: bool  # ends like a sentence (., !, ?, closing quote, ...)
+    capitalised: float  # share of tokens that start with a capital letter or digit
+    kicker: str | None  # "‘AT RISK’: ..." -> "AT RISK"
+    truncation_mark: bool  # ends in "…", "...", "Read more"
+    cjk: bool
+
+
+def page_stopwords(texts: list[str]) -> tuple[str, frozenset[str]]:
+    """The stop-word list (and its language code) with the most hits in the page's first
+    tokens; English when nothing stands out."""
+    tokens: list[str] = []
+    for text in texts:
+        tokens.extend(t.lower() for t in _TOKEN.findall(text))
+        if len(tokens) >= _VOTE_TOKENS:
+            break
+    counts = Counter(tokens[:_VOTE_TOKENS])
+    lists = stopwords()
+    best, best_hits = "en", -1
+    for code, words in lists.items():
+        hits = sum(n for t, n in counts.items() if t in words)
+        # English wins ties: it is the commonest language of the input by far.
+        if hits > best_hits or (hits == best_hits and code == "en"):
+            best, best_hits = code, hits
+    return best, lists.get(best, frozenset())
+
+
+def kicker_of(text: str) -> str | None:
+    """The upper-case lead-in of a `KICKER: text` line, quotes stripped when they wrap it."""
+    i = text.find(": ", 0, 80)
+    if i < 2 or not text[i + 2 :].strip():
+        return None
+    head = text[:i].strip()
+    if any(c.islower() for c in head) or sum(c.isalpha() for c in head) < 2:
+        return None
+    if len(head.split()) > 5:
+        return None
+    if len(head) > 2 and head[0] in _QUOTE_CHARS and head[-1] in _QUOTE_CHARS:
+        inner = head[1:-1]
+        if not any(c in _QUOTE_CHARS for c in inner):
+            return inner
+    return head
+
+
+def has_truncation_mark(text: str) -> bool:
+    low = text.lower()
+    return any(low.endswith(mark) for mark in blocks().truncation_marks)
+
+
+def features(text: str, stops: frozenset[str]) -> Features:
+    tokens = _TOKEN.findall(text)
+    cjk_chars = len(_CJK.findall(text))
+    cjk = cjk_chars * 2 > len(text)
+    words = cjk_chars // _CJK_CHARS_PER_WORD + len(tokens) if cjk else len(tokens)
+    n = len(tokens) or 1
+    stop = sum(t.lower() in stops for t in tokens) / n
+    caps = sum(bool(_CAPITALISED.match(t)) for t in tokens) / n
+    return Features(
+        words=words,
+        stop_density=stop,
+        sentence_end=bool(_SENTENCE_END.search(text)),
+        capitalised=caps,
+        kicker=kicker_of(text),
+        truncation_mark=has_truncation_mark(text),
+        cjk=cjk,
+    )

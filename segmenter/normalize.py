@@ -1,0 +1,66 @@
+"""Decoding and small str -> str fixes, then the split into numbered lines.
+
+Lines are split on "\\r\\n", "\\r" and "\\n" only (not on the other separators that
+`str.splitlines` knows), so line numbers match what `wc -l`-style tools and editors show.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from charset_normalizer import from_bytes
+
+from .errors import DecodeError
+from .types import Line
+
+_BOMS: tuple[tuple[bytes, str], ...] = (
+    (b"\x00\x00\xfe\xff", "utf-32-be"),
+    (b"\xff\xfe\x00\x00", "utf-32-le"),
+    (b"\xef\xbb\xbf", "utf-8-sig"),
+    (b"\xfe\xff", "utf-16-be"),
+    (b"\xff\xfe", "utf-16-le"),
+)
+_NEWLINE = re.compile(r"\r\n|\r|\n")
+# Only characters that str.strip() also treats as space, so that a line is blank here exactly
+# when the contract says it is (line.strip() == "").
+_SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
+
+
+def decode(data: bytes, charset: str | None = None) -> str:
+    """Bytes to text: a BOM wins, then the declared charset, then UTF-8, then detection.
+
+    A declared charset that fails to decode is treated as a lie and detection takes over.
+    Raises DecodeError when nothing gives text.
+    """
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            return data[len(bom) :].decode(encoding.replace("-sig", ""), errors="replace")
+    candidates = [charset] if charset else []
+    candidates.append("utf-8")
+    for encoding in candidates:
+        try:
+            return data.decode(encoding)
+        except (UnicodeDecodeError, LookupError):
+            continue
+    best = from_bytes(data).best()
+    if best is None:
+        raise DecodeError("the bytes are not text in any encoding that could be detected")
+    return str(best)
+
+
+def normalize_text(text: str) -> str:
+    """NFC, so that the same words typed two ways compare equal. Nothing else is dropped:
+    every character the caller sent stays accounted for."""
+    return unicodedata.normalize("NFC", text)
+
+
+def clean_line(text: str) -> str:
+    """One line's text as it appears in the output: outer whitespace stripped, runs of
+    spaces (including no-break and zero-width ones) folded to one space."""
+    return _SPACES.sub(" ", text).strip()
+
+
+def split_lines(text: str) -> tuple[Line, ...]:
+    """All lines, blank ones included, numbered from 1."""
+    return tuple(Line(n, clean_line(t)) for n, t in enumerate(_NEWLINE.split(text), start=1))

@@ -1,0 +1,74 @@
+"""The only place the stages meet: normalize -> clean -> split -> language -> fingerprint."""
+
+from __future__ import annotations
+
+from .clean import clean
+from .errors import EmptyInputError, TooLargeError
+from .features import page_stopwords
+from .fingerprint import simhash
+from .html import html_to_text
+from .language import UNDETERMINED, detect, sample
+from .normalize import decode, normalize_text, split_lines
+from .options import DEFAULT_OPTIONS, Options
+from .split import split
+from .types import Result
+
+
+def segment(
+    text: str | bytes,
+    options: Options | None = None,
+    *,
+    id: str | None = None,
+    charset: str | None = None,
+) -> Result:
+    """Segment the plain text of a page (str, or bytes decoded by BOM, charset, UTF-8, then
+    detection) into title, body, teasers and removed residue."""
+    opts = options or DEFAULT_OPTIONS
+    raw = decode(text, charset) if isinstance(text, bytes) else text
+    return _run(raw, opts, id, "text")
+
+
+def segment_html(
+    markup: str | bytes,
+    options: Options | None = None,
+    *,
+    id: str | None = None,
+    charset: str | None = None,
+) -> Result:
+    """Segment a page given as HTML: trafilatura turns it into text, then `segment` runs."""
+    opts = options or DEFAULT_OPTIONS
+    raw = decode(markup, charset) if isinstance(markup, bytes) else markup
+    _check_size(raw, opts)
+    return _run(html_to_text(raw), opts, id, "html")
+
+
+def _check_size(text: str, opts: Options) -> None:
+    if len(text) > opts.max_chars:
+        raise TooLargeError(f"the text has {len(text)} characters; the limit is {opts.max_chars}")
+
+
+def _run(raw: str, opts: Options, id: str | None, source: str) -> Result:
+    _check_size(raw, opts)
+    lines = split_lines(normalize_text(raw))
+    if not any(line.text for line in lines):
+        raise EmptyInputError("the input holds no text: every line is blank")
+    cleaned = clean(lines)
+    _, stops = page_stopwords([line.text for line in cleaned.kept])
+    parts = split(cleaned, stops, opts)
+    body_texts = [p.text for p in parts.body]
+    if opts.detect_language:
+        language = detect(sample(body_texts, opts.language_sample), opts.language_hint)
+    else:
+        language = UNDETERMINED
+    return Result(
+        title=parts.title,
+        body=parts.body,
+        teasers=parts.teasers,
+        removed=parts.removed,
+        language=language,
+        fingerprint=simhash("\n".join(body_texts)),
+        lines=len(lines),
+        id=id,
+        source=source,
+        decisions=parts.decisions,
+    )

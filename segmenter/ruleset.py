@@ -1,0 +1,149 @@
+"""Loads the rule data of `rules/` once and compiles it. No other module reads those files."""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from typing import Any
+
+import justext
+
+from .errors import RulesError
+from .types import Reason
+
+# Residue lines are short; matching patterns only on lines up to this length keeps every
+# pattern linear in the input, whatever a hostile line looks like.
+MAX_RULE_CHARS = 400
+
+_QUOTES = str.maketrans({"‘": "'", "’": "'", "‛": "'", "“": '"', "”": '"', "„": '"', "«": '"', "»": '"'})
+_BULLET = re.compile(r"^(?:[*+•·▪►>|-]\s*)+")
+_TRAIL = re.compile(r"[\s:.!|›»]+$")
+_WORD = re.compile(r"\w[\w'.-]*")
+SENTENCE_END = re.compile(r"[.!?;。！？」』”\"')\]]$")
+
+
+def key_of(text: str) -> str:
+    """The form of a line that phrases and patterns are matched against."""
+    key = _BULLET.sub("", text.lower().translate(_QUOTES))
+    return _TRAIL.sub("", key)
+
+
+def word_tokens(key: str) -> list[str]:
+    return [t.rstrip(".'-") for t in _WORD.findall(key)]
+
+
+@dataclass(frozen=True, slots=True)
+class LineRule:
+    name: str
+    reason: Reason
+    strong: bool
+    phrases: frozenset[str]
+    patterns: tuple[re.Pattern[str], ...]
+    words: frozenset[str]
+    min_tokens: int
+    min_share: float
+
+    def matches(self, text: str, key: str) -> bool:
+        if key in self.phrases:
+            return True
+        if len(text) <= MAX_RULE_CHARS and any(p.fullmatch(key) for p in self.patterns):
+            return True
+        if self.words and not SENTENCE_END.search(text):
+            tokens = word_tokens(key)
+            if len(tokens) >= self.min_tokens:
+                hits = sum(t in self.words for t in tokens)
+                return hits >= self.min_share * len(tokens)
+        return False
+
+
+@dataclass(frozen=True, slots=True)
+class Blocks:
+    headers: frozenset[str]
+    header_patterns: tuple[re.Pattern[str], ...]
+    labels: tuple[str, ...]  # longest first, so "related article" wins over "related"
+    truncation_marks: tuple[str, ...]
+
+
+def _read(name: str) -> str:
+    try:
+        return resources.files("segmenter.rules").joinpath(name).read_text("utf-8")
+    except (FileNotFoundError, OSError) as exc:  # a packaging bug, not a caller's
+        raise RulesError(f"rule file {name!r} is missing: {exc}") from exc
+
+
+def _json(name: str) -> dict[str, Any]:
+    try:
+        data = json.loads(_read(name))
+    except json.JSONDecodeError as exc:
+        raise RulesError(f"rule file {name!r} is not valid JSON: {exc}") from exc
+    if not isinstance(data, dict):
+        raise RulesError(f"rule file {name!r} must hold a JSON object")
+    return data
+
+
+def _word_list(name: str) -> frozenset[str]:
+    lines = (line.split("#", 1)[0].strip().lower() for line in _read(name).splitlines())
+    return frozenset(line for line in lines if line)
+
+
+def _compile(pattern: str, where: str) -> re.Pattern[str]:
+    try:
+        return re.compile(pattern, re.IGNORECASE)
+    except re.error as exc:
+        raise RulesError(f"bad pattern in {where}: {pattern!r}: {exc}") from exc
+
+
+@cache
+def line_rules() -> tuple[LineRule, ...]:
+    rules = []
+    for raw in _json("residue.json")["rules"]:
+        try:
+            name = raw["name"]
+            rules.append(
+                LineRule(
+                    name=name,
+                    reason=Reason(raw["reason"]),
+                    strong=raw.get("strength", "strong") == "strong",
+                    phrases=frozenset(key_of(p) for p in raw.get("phrases", ())),
+                    patterns=tuple(_compile(p, name) for p in raw.get("patterns", ())),
+                    words=_word_list(raw["words"]) if "words" in raw else frozenset(),
+                    min_tokens=int(raw.get("min_tokens", 1)),
+                    min_share=float(raw.get("min_share", 1.0)),
+                )
+            )
+        except (KeyError, ValueError) as exc:
+            raise RulesError(f"malformed rule {raw!r}: {exc}") from exc
+    return tuple(rules)
+
+
+@cache
+def blocks() -> Blocks:
+    raw = _json("blocks.json")
+    return Blocks(
+        headers=frozenset(key_of(h) for h in raw["headers"]),
+        header_patterns=tuple(_compile(p, "blocks.json") for p in raw["header_patterns"]),
+        labels=tuple(sorted((key_of(x) for x in raw["labels"]), key=len, reverse=True)),
+        truncation_marks=tuple(raw["truncation_marks"]),
+    )
+
+
+@cache
+def stopwords() -> dict[str, frozenset[str]]:
+    """ISO code -> stop words, from jusText's packaged stoplists."""
+    names: dict[str, str] = _json("languages.json")["stoplists"]
+    available = justext.get_stoplists()
+    return {
+        code: frozenset(w.lower() for w in justext.get_stoplist(name))
+        for code, name in sorted(names.items())
+        if name in available
+    }
+
+
+def load_all() -> None:
+    """Load and compile every rule file now (the service calls this at start-up)."""
+    line_rules()
+    blocks()
+    stopwords()

@@ -1,0 +1,131 @@
+"""Title, body and teasers from the lines the cleaner kept.
+
+1. Each line gets a score from its shallow features: long, stop-word-rich prose scores
+   high; short link-like lines, block headers and cut-off teaser lines score low.
+2. The story is the contiguous run of lines with the highest total score (the maximum-sum
+   subarray): the body is one block, so a short line between good paragraphs stays in, and a
+   link list between the story and the footer stays out. This is the sequence decoding that
+   DESIGN.md asks for, in its simplest exact form.
+3. The title is the nearest title-shaped line above the story.
+4. The lines after the story are parsed for teaser blocks (`teasers.py`); the rest is residue.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from .clean import weak_reason
+from .features import Features, features
+from .options import Options
+from .teasers import TailLine, header_rule, parse_tail
+from .types import Cleaned, Decision, Line, Piece, Reason, Removed, Split
+
+# A line of this many words with stop words is prose; its score grows with its length up to
+# _GOOD_CAP words, so one long paragraph outweighs a few short link lines.
+_GOOD_WORDS = 12
+_GOOD_CAP = 80
+_MIN_STOP = 0.18
+_TITLE_MAX_WORDS = 30
+_TITLE_LOOKBACK = 10
+
+
+def line_score(f: Features, text: str, strictness: float) -> float:
+    """How much a line looks like story prose (> 0) or like residue and teasers (< 0)."""
+    if header_rule(text):
+        return -8.0
+    if f.kicker and f.words >= 8 and not f.sentence_end:
+        return -8.0
+    if f.truncation_mark:
+        return -3.0
+    prose = f.cjk or f.stop_density >= _MIN_STOP
+    if f.words >= _GOOD_WORDS and prose:
+        score = 1.0 + min(f.words, _GOOD_CAP) / 15.0
+        return score if f.sentence_end else -1.5 - strictness
+    if f.words >= 6 and prose and f.sentence_end:
+        return 0.6
+    if f.stop_density > 0 and f.words >= 3:
+        return -0.3 - strictness * 0.4
+    return -0.8 - strictness * 0.4
+
+
+def best_run(scores: Sequence[float]) -> tuple[int, int]:
+    """[start, end) of the maximum-sum contiguous run; (0, 0) when every score is <= 0."""
+    best, best_span = 0.0, (0, 0)
+    total, start = 0.0, 0
+    for i, s in enumerate(scores):
+        if total <= 0:
+            total, start = 0.0, i
+        total += s
+        if total > best:
+            best, best_span = total, (start, i + 1)
+    return best_span
+
+
+def _is_title(line: Line, f: Features) -> bool:
+    text = line.text
+    if not 2 <= f.words <= _TITLE_MAX_WORDS and not (f.cjk and f.words >= 2):
+        return False
+    if text.endswith(".") and not text.endswith("..."):
+        return False
+    return weak_reason(text) is None and header_rule(text) is None
+
+
+def split(cleaned: Cleaned, stops: frozenset[str], options: Options) -> Split:
+
+    kept = cleaned.kept
+    feats = [features(line.text, stops) for line in kept]
+    scores = [line_score(f, line.text, options.strictness) for f, line in zip(feats, kept, strict=True)]
+    start, end = best_run(scores)
+
+    removed: list[Removed] = []
+    decisions: list[Decision] = []
+
+    title_index = None
+    for k in range(start - 1, max(-1, start - 1 - _TITLE_LOOKBACK), -1):
+        if _is_title(kept[k], feats[k]):
+            title_index = k
+            break
+        if feats[k].words > _TITLE_MAX_WORDS:
+            break
+    title = None
+    if title_index is not None:
+        t = kept[title_index]
+        title = Piece(t.text, t.number)
+        decisions.append(Decision(t.number, "title", "nearest-title-above-story"))
+
+    for k in range(start):
+        if k == title_index:
+            continue
+        line = kept[k]
+        weak = weak_reason(line.text)
+        reason, rule = weak if weak else (Reason.NAVIGATION if feats[k].words <= 8 else Reason.OTHER, "before-story")
+        removed.append(Removed(line.text, line.number, reason, rule))
+        decisions.append(Decision(line.number, "removed", rule, round(scores[k], 3)))
+
+    body: list[Piece] = []
+    seen: set[str] = {title.text} if title else set()
+    for k in range(start, end):
+        line = kept[k]
+        if options.dedupe and line.text in seen:
+            removed.append(Removed(line.text, line.number, Reason.DUPLICATE, "repeated-line"))
+            decisions.append(Decision(line.number, "removed", "repeated-line"))
+            continue
+        seen.add(line.text)
+        body.append(Piece(line.text, line.number))
+        decisions.append(Decision(line.number, "body", "story-run", round(scores[k], 3)))
+
+    tail = [TailLine(kept[k], feats[k]) for k in range(end, len(kept))]
+    teasers, tail_removed, tail_decisions = parse_tail(tail)
+    removed.extend(tail_removed)
+    decisions.extend(tail_decisions)
+    for r in cleaned.removed:
+        decisions.append(Decision(r.line, "removed", r.rule))
+
+    all_removed = sorted([*cleaned.removed, *removed], key=lambda r: r.line)
+    return Split(
+        title=title,
+        body=tuple(body),
+        teasers=tuple(teasers),
+        removed=tuple(all_removed),
+        decisions=tuple(sorted(decisions, key=lambda d: d.line)),
+    )

@@ -1,0 +1,203 @@
+"""Teaser blocks after the story: block headers, and teaser items in the formats pages use.
+
+Formats (each yields one `Teaser`, its per-item prefix kept out of `text`):
+  kicker     `‘KICKER’: standfirst and lede cut off mid-sentence` on one line
+  label      `Related: <title>`, `Read more: <title>`
+  numbered   `1 <title>`, `1. <title>`, `01 <title>`, or the number alone on the line above
+  bullet     `* <title>`
+  card       SECTION line, title, optional lede, optional `By <author>`, optional `N min read`
+  title+lede title line, then a lede line (often cut off, or ending in `…` / `Read more`)
+  title+meta title line, then date / byline / reading-time lines ("More from ..." lists)
+  title      a bare title line inside a block opened by a header or a teaser
+A line that fits none of them is residue after the story.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from .clean import weak_reason
+from .features import Features
+from .ruleset import MAX_RULE_CHARS, blocks, key_of
+from .types import Decision, Line, Reason, Removed, Teaser
+
+_NUMBERED = re.compile(r"^(\d{1,2})[.)]?\s+(\S.*)$")
+_NUMBER_ALONE = re.compile(r"^\d{1,2}[.)]?$")
+_BULLET = re.compile(r"^([*+•·▪–-])\s+(\S.*)$")
+_SECTION = re.compile(r"^[A-Z][A-Z&'’ -]{1,30}$")
+_READ_TIME = re.compile(r"^\d{1,3}\s*(min|mins|minute|minutes)\.?\s*(read)?$", re.IGNORECASE)
+_TITLE_MAX_WORDS = 22
+_LEDE_MIN_WORDS = 6
+_KICKER_MIN_WORDS = 8
+
+
+@dataclass(frozen=True, slots=True)
+class TailLine:
+    line: Line
+    features: Features
+
+
+def header_rule(text: str) -> str | None:
+    """Name of the rule by which the line is a teaser block header, or None."""
+    if len(text) > MAX_RULE_CHARS:
+        return None
+    key = key_of(text)
+    b = blocks()
+    if key in b.headers:
+        return "header"
+    if len(key.split()) <= 8 and any(p.fullmatch(key) for p in b.header_patterns):
+        return "header-pattern"
+    return None
+
+
+def label_of(text: str) -> tuple[str, str] | None:
+    """`Related: Title` -> ("Related", "Title")."""
+    i = text.find(":", 0, 40)
+    if i < 1:
+        return None
+    rest = text[i + 1 :].strip()
+    if rest and key_of(text[:i]) in blocks().labels:
+        return text[:i].strip(), rest
+    return None
+
+
+def _is_title(t: TailLine) -> bool:
+    f = t.features
+    text = t.line.text
+    if not 1 <= f.words <= _TITLE_MAX_WORDS or f.kicker:
+        return False
+    if text.endswith(".") and not text.endswith("..."):
+        return False
+    return text[0].isupper() or text[0].isdigit() or text[0] in "‘'\"“¿¡" or f.cjk
+
+
+def _is_lede(t: TailLine) -> bool:
+    return t.features.words >= _LEDE_MIN_WORDS and header_rule(t.line.text) is None
+
+
+def _is_meta(t: TailLine) -> bool:
+    text = t.line.text
+    if _READ_TIME.match(text):
+        return True
+    return t.features.words <= 12 and weak_reason(text) is not None
+
+
+def _truncated(t: TailLine) -> bool:
+    return t.features.truncation_mark or not t.features.sentence_end
+
+
+def _teaser(
+    lines: Sequence[TailLine],
+    title: str | None,
+    parts: Sequence[str],
+    truncated: bool,
+    kicker: str | None = None,
+    label: str | None = None,
+) -> Teaser:
+    first, last = lines[0].line.number, lines[-1].line.number
+    return Teaser(
+        kicker=kicker,
+        title=title,
+        text="\n".join(parts),
+        truncated=truncated,
+        line=first,
+        end_line=last if last != first else None,
+        label=label,
+    )
+
+
+def _meta_run(items: Sequence[TailLine], j: int) -> int:
+    """Index after the date / byline / reading-time lines starting at j."""
+    while j < len(items) and _is_meta(items[j]):
+        j += 1
+    return j
+
+
+def parse_tail(items: Sequence[TailLine]) -> tuple[list[Teaser], list[Removed], list[Decision]]:
+    """Teasers, block headers and residue among the lines after the story."""
+    teasers: list[Teaser] = []
+    removed: list[Removed] = []
+    decisions: list[Decision] = []
+    in_block = False
+    i, n = 0, len(items)
+
+    def take(teaser: Teaser, rule: str, count: int) -> None:
+        nonlocal i, in_block
+        teasers.append(teaser)
+        for k in range(i, i + count):
+            decisions.append(Decision(items[k].line.number, "teaser", rule))
+        i += count
+        in_block = True
+
+    while i < n:
+        cur = items[i]
+        text, f = cur.line.text, cur.features
+        nxt = items[i + 1] if i + 1 < n else None
+        hdr = header_rule(text)
+        if hdr:
+            removed.append(Removed(text, cur.line.number, Reason.RELATED_HEADER, hdr))
+            decisions.append(Decision(cur.line.number, "removed", hdr))
+            in_block = True
+            i += 1
+            continue
+        if f.kicker and f.words >= _KICKER_MIN_WORDS:
+            body = text[text.find(": ") + 2 :].strip()
+            take(_teaser([cur], None, [body], _truncated(cur), kicker=f.kicker), "kicker", 1)
+            continue
+        lab = label_of(text)
+        if lab:
+            take(_teaser([cur], lab[1], [lab[1]], False, label=lab[0]), "label", 1)
+            continue
+        m = _NUMBERED.match(text) or _BULLET.match(text)
+        if m and f.words <= _TITLE_MAX_WORDS + 1:
+            rule = "numbered" if m.re is _NUMBERED else "bullet"
+            take(_teaser([cur], m.group(2), [m.group(2)], False, label=m.group(1)), rule, 1)
+            continue
+        if _NUMBER_ALONE.match(text) and nxt is not None and _is_title(nxt):
+            t = nxt.line.text
+            take(_teaser([cur, nxt], t, [t], False, label=text), "numbered", 2)
+            continue
+        if _SECTION.match(text) and nxt is not None and _is_title(nxt) and not _is_meta(nxt):
+            j = i + 2
+            if j < n and _is_lede(items[j]) and not _SECTION.match(items[j].line.text):
+                j += 1
+            j = _meta_run(items, j)
+            group = items[i:j]
+            parts = [g.line.text for g in group[1:]]
+            trunc = any(g.features.truncation_mark for g in group[2:])
+            take(_teaser(group, nxt.line.text, parts, trunc, kicker=text), "card", j - i)
+            continue
+        if _is_title(cur) and nxt is not None:
+            if _is_lede(nxt) and not _is_title_block_start(nxt) and (in_block or _truncated(nxt)):
+                j = _meta_run(items, i + 2)
+                group = items[i:j]
+                parts = [g.line.text for g in group]
+                take(_teaser(group, text, parts, _truncated(nxt)), "title+lede", j - i)
+                continue
+            if _is_meta(nxt):
+                j = _meta_run(items, i + 1)
+                group = items[i:j]
+                take(_teaser(group, text, [g.line.text for g in group], False), "title+meta", j - i)
+                continue
+        if in_block and _is_title(cur):
+            take(_teaser([cur], text, [text], False), "title", 1)
+            continue
+        weak = weak_reason(text)
+        reason, rule = weak if weak else (Reason.FOOTER, "after-story")
+        removed.append(Removed(text, cur.line.number, reason, rule))
+        decisions.append(Decision(cur.line.number, "removed", rule))
+        i += 1
+    return teasers, removed, decisions
+
+
+def _is_title_block_start(t: TailLine) -> bool:
+    """A line that opens an item of its own, so it cannot be the lede of the line above."""
+    text = t.line.text
+    return bool(
+        label_of(text)
+        or _NUMBERED.match(text)
+        or _BULLET.match(text)
+        or (t.features.kicker and t.features.words >= _KICKER_MIN_WORDS)
+    )

@@ -12,12 +12,13 @@
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Sequence
 
 from .clean import weak_reason
 from .features import Features, features
 from .options import Options
-from .teasers import TailLine, header_rule, parse_tail
+from .teasers import TailLine, header_rule, opens_block, parse_tail
 from .types import Cleaned, Decision, Line, Piece, Reason, Removed, Split
 
 # A line of this many words with stop words is prose; its score grows with its length up to
@@ -27,6 +28,14 @@ _GOOD_CAP = 80
 _MIN_STOP = 0.18
 _TITLE_MAX_WORDS = 30
 _TITLE_LOOKBACK = 10
+# After the best run, the story may go on over short lines (a sign-off, a closing list) up to
+# the first line that opens a teaser block or a residue line of these kinds, if one comes
+# within this many lines; with no such boundary in sight the run ends where it scored best.
+_EXTEND_WINDOW = 40
+_STOP_REASONS = frozenset(
+    {Reason.FOOTER, Reason.SHARE, Reason.NEWSLETTER, Reason.SUBSCRIPTION, Reason.COOKIE,
+     Reason.NAVIGATION}
+)
 
 
 def line_score(f: Features, text: str, strictness: float) -> float:
@@ -61,6 +70,25 @@ def best_run(scores: Sequence[float]) -> tuple[int, int]:
     return best_span
 
 
+def extend_run(kept: Sequence[Line], feats: Sequence[Features], end: int, stops: Sequence[int]) -> int:
+    """The end of the story after extending the best run [.., end) up to a boundary.
+
+    `stops` are the sorted line numbers of residue lines that close a story (footer, share,
+    ...). Returns `end` unchanged when no boundary comes within the window."""
+    if end == 0:
+        return end
+    items = [TailLine(kept[k], feats[k]) for k in range(end, min(len(kept), end + _EXTEND_WINDOW))]
+    previous = kept[end - 1].number
+    for offset, item in enumerate(items):
+        # A closing residue line between the previous line and this one ends the story there.
+        if bisect_right(stops, item.line.number) > bisect_right(stops, previous):
+            return end + offset
+        if opens_block(items, offset):
+            return end + offset
+        previous = item.line.number
+    return end
+
+
 def _is_title(line: Line, f: Features) -> bool:
     text = line.text
     if not 2 <= f.words <= _TITLE_MAX_WORDS and not (f.cjk and f.words >= 2):
@@ -76,6 +104,8 @@ def split(cleaned: Cleaned, stops: frozenset[str], options: Options) -> Split:
     feats = [features(line.text, stops) for line in kept]
     scores = [line_score(f, line.text, options.strictness) for f, line in zip(feats, kept, strict=True)]
     start, end = best_run(scores)
+    stops = sorted(r.line for r in cleaned.removed if r.reason in _STOP_REASONS)
+    end = extend_run(kept, feats, end, stops)
 
     removed: list[Removed] = []
     decisions: list[Decision] = []

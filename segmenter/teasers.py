@@ -192,6 +192,27 @@ def parse_tail(items: Sequence[TailLine]) -> tuple[list[Teaser], list[Removed], 
     return teasers, removed, decisions
 
 
+def opens_block(items: Sequence[TailLine], i: int) -> str | None:
+    """Name of the teaser shape that starts at items[i] (a header, a kicker or label item, a
+    card, a title over a cut-off lede), or None: the story cannot run on past such a line."""
+    cur = items[i]
+    text, f = cur.line.text, cur.features
+    nxt = items[i + 1] if i + 1 < len(items) else None
+    if header_rule(text):
+        return "header"
+    if f.kicker and f.words >= _KICKER_MIN_WORDS and not f.sentence_end:
+        return "kicker"
+    if label_of(text):
+        return "label"
+    if nxt is None:
+        return None
+    if _SECTION.match(text) and _is_title(nxt) and not _is_meta(nxt):
+        return "card"
+    if _is_title(cur) and _is_lede(nxt) and nxt.features.truncation_mark:
+        return "title+lede"
+    return None
+
+
 def _is_title_block_start(t: TailLine) -> bool:
     """A line that opens an item of its own, so it cannot be the lede of the line above."""
     text = t.line.text

@@ -1,9 +1,9 @@
 """The `segmenter` command: a thin layer over the library API.
 
-    segmenter segment FILE|-            JSON result on stdout
-    segmenter batch IN.jsonl[.gz] -o OUT.jsonl
-    segmenter eval DATA.jsonl[.gz]      metrics table (see segmenter.evaluate)
-    segmenter serve                     the HTTP service under gunicorn
+segmenter segment FILE|-            JSON result on stdout
+segmenter batch IN.jsonl[.gz] -o OUT.jsonl
+segmenter eval DATA.jsonl[.gz]      metrics table (see segmenter.evaluate)
+segmenter serve                     the HTTP service under gunicorn
 """
 
 from __future__ import annotations
@@ -37,7 +37,7 @@ def open_text(path: str, mode: str = "r") -> Iterator[IO[str]]:
     try:
         if path.endswith(".gz"):
             with gzip.open(path, mode + "t", encoding="utf-8") as gz:
-                yield gz
+                yield gz  # type: ignore[misc]  # gzip's text mode is a TextIOWrapper
         else:
             with open(path, mode, encoding="utf-8") as f:
                 yield f

@@ -1,11 +1,11 @@
 """The library's exceptions. Callers catch `SegmenterError` or one of its children:
 
-    SegmenterError
-    ├── InputError          the input cannot be processed (the web layer answers 4xx)
-    │   ├── DecodeError     bytes that decode to no text in any supported encoding
-    │   ├── EmptyInputError no non-blank line
-    │   └── TooLargeError   over Options.max_chars
-    └── RulesError          the packaged rule files are missing or malformed (a build bug)
+SegmenterError
+├── InputError          the input cannot be processed (the web layer answers 4xx)
+│   ├── DecodeError     bytes that decode to no text in any supported encoding
+│   ├── EmptyInputError no non-blank line
+│   └── TooLargeError   over Options.max_chars
+└── RulesError          the packaged rule files are missing or malformed (a build bug)
 """
 
 

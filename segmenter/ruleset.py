@@ -18,7 +18,9 @@ from .types import Reason
 # pattern linear in the input, whatever a hostile line looks like.
 MAX_RULE_CHARS = 400
 
-_QUOTES = str.maketrans({"‘": "'", "’": "'", "‛": "'", "“": '"', "”": '"', "„": '"', "«": '"', "»": '"'})
+_QUOTES = str.maketrans(
+    {"‘": "'", "’": "'", "‛": "'", "“": '"', "”": '"', "„": '"', "«": '"', "»": '"'}
+)
 _BULLET = re.compile(r"^(?:[*+•·▪►>|-]\s*)+")
 _TRAIL = re.compile(r"[\s:.!|›»]+$")
 _WORD = re.compile(r"\w[\w'.-]*")
@@ -45,8 +47,11 @@ class LineRule:
     words: frozenset[str]
     min_tokens: int
     min_share: float
+    sentences: bool  # False: never matches a line that ends like a sentence
 
     def matches(self, text: str, key: str) -> bool:
+        if not self.sentences and SENTENCE_END.search(text):
+            return False
         if key in self.phrases:
             return True
         if len(text) <= MAX_RULE_CHARS and any(p.fullmatch(key) for p in self.patterns):
@@ -112,6 +117,7 @@ def line_rules() -> tuple[LineRule, ...]:
                     words=_word_list(raw["words"]) if "words" in raw else frozenset(),
                     min_tokens=int(raw.get("min_tokens", 1)),
                     min_share=float(raw.get("min_share", 1.0)),
+                    sentences=bool(raw.get("sentences", True)),
                 )
             )
         except (KeyError, ValueError) as exc:

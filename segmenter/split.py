@@ -33,8 +33,14 @@ _TITLE_LOOKBACK = 10
 # within this many lines; with no such boundary in sight the run ends where it scored best.
 _EXTEND_WINDOW = 40
 _STOP_REASONS = frozenset(
-    {Reason.FOOTER, Reason.SHARE, Reason.NEWSLETTER, Reason.SUBSCRIPTION, Reason.COOKIE,
-     Reason.NAVIGATION}
+    {
+        Reason.FOOTER,
+        Reason.SHARE,
+        Reason.NEWSLETTER,
+        Reason.SUBSCRIPTION,
+        Reason.COOKIE,
+        Reason.NAVIGATION,
+    }
 )
 
 
@@ -70,10 +76,12 @@ def best_run(scores: Sequence[float]) -> tuple[int, int]:
     return best_span
 
 
-def extend_run(kept: Sequence[Line], feats: Sequence[Features], end: int, stops: Sequence[int]) -> int:
+def extend_run(
+    kept: Sequence[Line], feats: Sequence[Features], end: int, closers: Sequence[int]
+) -> int:
     """The end of the story after extending the best run [.., end) up to a boundary.
 
-    `stops` are the sorted line numbers of residue lines that close a story (footer, share,
+    `closers` are the sorted line numbers of residue lines that close a story (footer, share,
     ...). Returns `end` unchanged when no boundary comes within the window."""
     if end == 0:
         return end
@@ -81,12 +89,20 @@ def extend_run(kept: Sequence[Line], feats: Sequence[Features], end: int, stops:
     previous = kept[end - 1].number
     for offset, item in enumerate(items):
         # A closing residue line between the previous line and this one ends the story there.
-        if bisect_right(stops, item.line.number) > bisect_right(stops, previous):
+        if bisect_right(closers, item.line.number) > bisect_right(closers, previous):
             return end + offset
         if opens_block(items, offset):
             return end + offset
         previous = item.line.number
-    return end
+    # No boundary in sight: keep only the closing sentences (a sign-off, a one-line quote).
+    offset = 0
+    while offset < len(items) and _is_closing_sentence(items[offset].features):
+        offset += 1
+    return end + offset
+
+
+def _is_closing_sentence(f: Features) -> bool:
+    return f.sentence_end and not f.truncation_mark and (f.stop_density > 0 or f.cjk)
 
 
 def _is_title(line: Line, f: Features) -> bool:
@@ -102,10 +118,10 @@ def split(cleaned: Cleaned, stops: frozenset[str], options: Options) -> Split:
 
     kept = cleaned.kept
     feats = [features(line.text, stops) for line in kept]
-    scores = [line_score(f, line.text, options.strictness) for f, line in zip(feats, kept, strict=True)]
+    scores = [line_score(f, kept[k].text, options.strictness) for k, f in enumerate(feats)]
     start, end = best_run(scores)
-    stops = sorted(r.line for r in cleaned.removed if r.reason in _STOP_REASONS)
-    end = extend_run(kept, feats, end, stops)
+    closers = sorted(r.line for r in cleaned.removed if r.reason in _STOP_REASONS)
+    end = extend_run(kept, feats, end, closers)
 
     removed: list[Removed] = []
     decisions: list[Decision] = []
@@ -128,7 +144,8 @@ def split(cleaned: Cleaned, stops: frozenset[str], options: Options) -> Split:
             continue
         line = kept[k]
         weak = weak_reason(line.text)
-        reason, rule = weak if weak else (Reason.NAVIGATION if feats[k].words <= 8 else Reason.OTHER, "before-story")
+        short = feats[k].words <= 8
+        reason, rule = weak or (Reason.NAVIGATION if short else Reason.OTHER, "before-story")
         removed.append(Removed(line.text, line.number, reason, rule))
         decisions.append(Decision(line.number, "removed", rule, round(scores[k], 3)))
 

@@ -1,0 +1,52 @@
+"""Every cleaner rule fires on its examples with the right reason, and on none of the story
+lines that only look like residue."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from conftest import FIXTURES
+from segmenter.clean import clean, match, weak_reason
+from segmenter.normalize import split_lines
+from segmenter.ruleset import line_rules, load_all
+from segmenter.types import Reason
+
+CASES = json.loads((FIXTURES / "rules.json").read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize(("text", "reason"), CASES["removed"])
+def test_residue_is_removed_with_its_reason(text: str, reason: str) -> None:
+    hit = match(text)
+    assert hit is not None, f"no rule removed {text!r}"
+    assert hit[0] == Reason(reason)
+
+
+@pytest.mark.parametrize("text", CASES["kept"])
+def test_story_lines_that_look_like_residue_stay(text: str) -> None:
+    assert match(text) is None
+
+
+@pytest.mark.parametrize(("text", "reason"), CASES["weak"])
+def test_weak_rules_name_bylines_and_datelines(text: str, reason: str) -> None:
+    assert match(text) is None, "weak residue must not be removed wherever it stands"
+    hit = weak_reason(text)
+    assert hit is not None and hit[0] == Reason(reason)
+
+
+def test_rules_load_and_every_rule_has_a_known_reason() -> None:
+    load_all()
+    names = [r.name for r in line_rules()]
+    assert len(names) == len(set(names)), "rule names must be unique"
+    assert all(isinstance(r.reason, Reason) for r in line_rules())
+
+
+def test_clean_reports_rule_name_and_keeps_order() -> None:
+    lines = split_lines("Skip to main content\n\nA story line that stays.\nAdvertisement\n")
+    cleaned = clean(lines)
+    assert [line.number for line in cleaned.kept] == [3]
+    assert [(r.line, r.reason, r.rule) for r in cleaned.removed] == [
+        (1, Reason.NAVIGATION, "skip-link"),
+        (4, Reason.ADVERT, "ad-slot"),
+    ]

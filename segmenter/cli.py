@@ -126,6 +126,27 @@ def cmd_batch(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_serve(args: argparse.Namespace) -> int:
+    """Replace this process with gunicorn running the app with the packaged config."""
+    import os
+
+    env = dict(os.environ)
+    for name in ("host", "port", "workers"):
+        value = getattr(args, name)
+        if value is not None:
+            env[f"SEGMENTER_{name.upper()}"] = str(value)
+    argv = [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "--config",
+        "python:segmenter.gunicorn_conf",
+        "segmenter.web:create_app()",
+    ]
+    os.execvpe(argv[0], argv, env)
+    return 0  # not reached
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="segmenter",
@@ -167,6 +188,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="report a bad record on stderr and go on (default: stop at the first)",
     )
     b.set_defaults(func=cmd_batch)
+
+    s = sub.add_parser("serve", help="run the HTTP service under gunicorn (port 8000)")
+    s.add_argument("--host", help="address to bind (default 0.0.0.0, or SEGMENTER_HOST)")
+    s.add_argument("--port", type=int, help="port (default 8000, or SEGMENTER_PORT)")
+    s.add_argument("--workers", type=int, help="worker processes (default: CPUs, at least 2)")
+    s.set_defaults(func=cmd_serve)
     return parser
 
 

@@ -6,8 +6,8 @@ from .clean import clean
 from .errors import EmptyInputError, TooLargeError
 from .features import page_stopwords
 from .fingerprint import simhash
-from .html import html_to_text
 from .language import UNDETERMINED, detect, sample
+from .markup import html_to_text
 from .normalize import decode, normalize_text, split_lines
 from .options import DEFAULT_OPTIONS, Options
 from .split import split

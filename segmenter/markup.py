@@ -1,5 +1,6 @@
-"""HTML input: the only module that imports trafilatura's extraction. The page's markup
-becomes plain text (title first, then the extracted text), and the text pipeline runs on it."""
+"""HTML input: the only module that imports trafilatura's extraction (named markup, not html,
+so that it never shadows the standard library's html module). The page's markup becomes plain
+text (title first, then the extracted text), and the text pipeline runs on it."""
 
 from __future__ import annotations
 

@@ -1,0 +1,54 @@
+"""Service settings from environment variables, all under one prefix (12-factor style).
+
+| variable                     | default  | meaning                                         |
+| ---------------------------- | -------- | ----------------------------------------------- |
+| SEGMENTER_MAX_BYTES          | 10485760 | largest request body (after gunzip), bytes      |
+| SEGMENTER_BATCH_LIMIT        | 100      | most documents in one POST /segment/batch       |
+| SEGMENTER_HOST               | 0.0.0.0  | address gunicorn binds                          |
+| SEGMENTER_PORT               | 8000     | port gunicorn binds                             |
+| SEGMENTER_WORKERS            | CPUs     | gunicorn worker processes (at least 2)          |
+| SEGMENTER_THREADS            | 2        | threads per worker (gthread)                    |
+| SEGMENTER_TIMEOUT            | 30       | seconds before a stuck worker is restarted      |
+| SEGMENTER_LOG_LEVEL          | info     | debug, info, warning, error                     |
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, fields
+
+PREFIX = "SEGMENTER_"
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    max_bytes: int = 10 * 1024 * 1024
+    batch_limit: int = 100
+    host: str = "0.0.0.0"
+    port: int = 8000
+    workers: int = max(2, os.cpu_count() or 1)
+    threads: int = 2
+    timeout: int = 30
+    log_level: str = "info"
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
+        """Settings from SEGMENTER_* variables; ValueError names a malformed one."""
+        env = os.environ if env is None else env
+        values: dict[str, object] = {}
+        for f in fields(cls):
+            raw = env.get(PREFIX + f.name.upper())
+            if raw is None or raw == "":
+                continue
+            if f.type == "int":
+                try:
+                    number = int(raw)
+                except ValueError as exc:
+                    raise ValueError(f"{PREFIX}{f.name.upper()} must be an integer") from exc
+                if number < 0:
+                    raise ValueError(f"{PREFIX}{f.name.upper()} must not be negative")
+                values[f.name] = number
+            else:
+                values[f.name] = raw
+        return cls(**values)  # type: ignore[arg-type]

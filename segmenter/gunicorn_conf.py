@@ -1,0 +1,60 @@
+"""gunicorn configuration for the service: `gunicorn -c python:segmenter.gunicorn_conf
+"segmenter.web:create_app()"`. Values come from SEGMENTER_* variables (segmenter.config)."""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from typing import Any
+
+from segmenter.config import Settings
+
+_settings = Settings.from_env()
+
+# Metrics from every worker are aggregated through files in this directory; it must exist
+# before the app (and prometheus_client) is imported, which preload_app does next.
+if not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="segmenter-metrics-")
+
+bind = f"{_settings.host}:{_settings.port}"
+workers = _settings.workers
+# The work is CPU-bound: processes give the parallelism, two threads per worker keep a
+# slow client from holding a whole worker.
+worker_class = "gthread"
+threads = _settings.threads
+# Load rules and language profiles once in the master; workers fork with them in memory.
+preload_app = True
+timeout = _settings.timeout
+graceful_timeout = 30
+keepalive = 5
+# Recycle workers now and then so that no slow leak can grow without bound.
+max_requests = 10_000
+max_requests_jitter = 1_000
+# The heartbeat file on tmpfs: a slow or full disk must not get healthy workers killed.
+worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None
+loglevel = _settings.log_level
+accesslog = "-"
+errorlog = "-"
+access_log_format = json.dumps(
+    {
+        "event": "access",
+        "remote": "%(h)s",
+        "method": "%(m)s",
+        "path": "%(U)s",
+        "status": "%(s)s",
+        "bytes": "%(B)s",
+        "ms": "%(M)s",
+        "request_id": "%({x-request-id}o)s",
+    }
+)
+# Reject absurd request lines and headers early; bodies are limited by the app.
+limit_request_line = 8190
+limit_request_fields = 100
+
+
+def child_exit(server: Any, worker: Any) -> None:
+    """A dead worker's metric files are marked so its live gauges stop counting."""
+    from prometheus_client import multiprocess
+
+    multiprocess.mark_process_dead(worker.pid)  # type: ignore[no-untyped-call]

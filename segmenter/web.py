@@ -1,0 +1,305 @@
+"""The HTTP service: `create_app()` and thin views over the library API.
+
+Every error a client can cause is an RFC 9457 problem (application/problem+json); an
+unexpected exception is logged with the request id and answered 500 in the same form.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import logging
+import time
+import uuid
+import zlib
+from collections.abc import Mapping
+from dataclasses import replace
+from importlib import resources
+from typing import Any
+
+from flask import Flask, Response, g, request
+from werkzeug.exceptions import HTTPException
+
+from . import language, metrics, ruleset
+from .config import Settings
+from .errors import DecodeError, EmptyInputError, InputError, TooLargeError
+from .options import Options
+from .pipeline import segment, segment_html
+from .types import Result
+
+log = logging.getLogger("segmenter.web")
+
+PROBLEM_JSON = "application/problem+json"
+_GZIP_MIN_BYTES = 1024
+# A problem type is an identifier, not a page: a URN needs no web site kept alive for it.
+_TYPE_BASE = "urn:segmenter:problem:"
+
+
+class Problem(Exception):
+    """An error answer: status, a short title, and a detail for this occurrence."""
+
+    def __init__(self, status: int, title: str, detail: str, kind: str | None = None) -> None:
+        super().__init__(detail)
+        self.status, self.title, self.detail = status, title, detail
+        self.kind = kind or title.lower().replace(" ", "-")
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "type": _TYPE_BASE + self.kind,
+            "title": self.title,
+            "status": self.status,
+            "detail": self.detail,
+        }
+
+
+def _from_input_error(exc: InputError) -> Problem:
+    if isinstance(exc, TooLargeError):
+        return Problem(413, "Content Too Large", str(exc))
+    if isinstance(exc, DecodeError):
+        return Problem(422, "Undecodable Text", str(exc))
+    if isinstance(exc, EmptyInputError):
+        return Problem(422, "No Text", str(exc))
+    return Problem(422, "Unprocessable Text", str(exc))
+
+
+def _problem_response(p: Problem) -> Response:
+    body = dict(p.to_dict(), instance=request.path)
+    rid = g.get("request_id")
+    if rid:
+        body["request_id"] = rid
+    return Response(json.dumps(body), status=p.status, mimetype=PROBLEM_JSON)
+
+
+def _read_body(settings: Settings) -> bytes:
+    """The request body, gunzipped, refusing anything over the limit without reading it all."""
+    limit = settings.max_bytes
+    if request.content_length is not None and request.content_length > limit:
+        raise Problem(413, "Content Too Large", f"the body is over the {limit}-byte limit")
+    data = request.stream.read(limit + 1)
+    if len(data) > limit:
+        raise Problem(413, "Content Too Large", f"the body is over the {limit}-byte limit")
+    encoding = (request.headers.get("Content-Encoding") or "identity").strip().lower()
+    if encoding == "gzip":
+        # Bounded inflate: a gzip bomb stops at the limit instead of filling memory.
+        inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
+        try:
+            data = inflater.decompress(data, limit + 1)
+        except zlib.error as exc:
+            raise Problem(400, "Bad Request", f"malformed gzip body: {exc}") from exc
+        if len(data) > limit or inflater.unconsumed_tail:
+            raise Problem(413, "Content Too Large", f"the body inflates past {limit} bytes")
+        if not inflater.eof:
+            raise Problem(400, "Bad Request", "truncated gzip body")
+    elif encoding != "identity":
+        raise Problem(415, "Unsupported Media Type", f"unsupported Content-Encoding {encoding!r}")
+    return data
+
+
+def _json_body(data: bytes) -> Any:
+    try:
+        return json.loads(data)
+    except (ValueError, RecursionError) as exc:  # RecursionError: absurdly deep nesting
+        raise Problem(400, "Bad Request", f"malformed JSON: {str(exc)[:200]}") from exc
+
+
+def _options(hint: Any) -> Options:
+    if hint is not None and not isinstance(hint, str):
+        raise Problem(400, "Bad Request", "'language' must be a string")
+    return Options(language_hint=hint or None)
+
+
+def _optional_str(doc: Mapping[str, Any], name: str) -> str | None:
+    value = doc.get(name)
+    if value is None:
+        return None
+    if not isinstance(value, (str, int)) or isinstance(value, bool):
+        raise Problem(400, "Bad Request", f"'{name}' must be a string")
+    return str(value)
+
+
+def _segment_document(doc: Any) -> Result:
+    """One JSON document ({"text"|"html", "id"?, "url"?, "language"?}) to a Result."""
+    if not isinstance(doc, dict):
+        raise Problem(400, "Bad Request", "the JSON body must be an object")
+    rid = _optional_str(doc, "id")
+    _optional_str(doc, "url")
+    opts = _options(doc.get("language"))
+    text, markup = doc.get("text"), doc.get("html")
+    try:
+        if isinstance(text, str):
+            return segment(text, opts, id=rid)
+        if isinstance(markup, str):
+            return segment_html(markup, opts, id=rid)
+    except InputError as exc:
+        raise _from_input_error(exc) from exc
+    if text is not None or markup is not None:
+        raise Problem(400, "Bad Request", "'text' and 'html' must be strings")
+    raise Problem(400, "Bad Request", "the document needs a 'text' or an 'html' field")
+
+
+def _count_removed(result: Result) -> None:
+    for r in result.removed:
+        metrics.REMOVED.labels(r.reason.value).inc()
+
+
+def create_app(config: Mapping[str, Any] | None = None) -> Flask:
+    """The WSGI app. `config` overrides settings (keys as in Settings); the rest comes from
+    SEGMENTER_* variables. Rules and language profiles load here, before the first request."""
+    settings = Settings.from_env()
+    if config:
+        settings = replace(settings, **config)
+    app = Flask(__name__)
+    app.config["SETTINGS"] = settings
+    app.config["MAX_CONTENT_LENGTH"] = None  # _read_body enforces the limit itself
+    logging.basicConfig(level=settings.log_level.upper(), format="%(message)s")
+
+    ruleset.load_all()
+    language.load()
+    segment("Warm-up line of text that is long enough to be a story paragraph, or so.")
+    openapi = resources.files("segmenter").joinpath("openapi.json").read_bytes()
+    app.config["READY"] = True
+
+    @app.before_request
+    def start() -> None:
+        g.request_id = request.headers.get("X-Request-ID") or uuid.uuid4().hex
+        g.started = time.perf_counter()
+
+    @app.after_request
+    def finish(response: Response) -> Response:
+        route = request.url_rule.rule if request.url_rule else "unmatched"
+        elapsed = time.perf_counter() - g.get("started", time.perf_counter())
+        metrics.REQUESTS.labels(route, str(response.status_code)).inc()
+        metrics.LATENCY.labels(route).observe(elapsed)
+        response.headers["X-Request-ID"] = g.get("request_id", "")
+        _maybe_gzip(response)
+        log.info(
+            json.dumps(
+                {
+                    "event": "request",
+                    "request_id": g.get("request_id"),
+                    "method": request.method,
+                    "path": request.path,
+                    "status": response.status_code,
+                    "ms": round(elapsed * 1000, 2),
+                }
+            )
+        )
+        return response
+
+    @app.errorhandler(Problem)
+    def on_problem(p: Problem) -> Response:
+        return _problem_response(p)
+
+    @app.errorhandler(HTTPException)
+    def on_http(exc: HTTPException) -> Response:
+        code = exc.code or 500
+        return _problem_response(Problem(code, exc.name, exc.description or exc.name))
+
+    @app.errorhandler(Exception)
+    def on_unexpected(exc: Exception) -> Response:
+        log.exception(
+            json.dumps(
+                {"event": "unhandled", "request_id": g.get("request_id"), "error": repr(exc)}
+            )
+        )
+        return _problem_response(
+            Problem(
+                500, "Internal Server Error", "unexpected error; see the log for this request id"
+            )
+        )
+
+    @app.post("/segment")
+    def segment_one() -> Response:
+        data = _read_body(settings)
+        mimetype = request.mimetype
+        explain = request.args.get("explain", "") in ("1", "true", "yes")
+        charset = request.mimetype_params.get("charset")
+        try:
+            if mimetype == "application/json":
+                result = _segment_document(_json_body(data))
+            elif mimetype == "text/plain":
+                result = segment(data, Options(), charset=charset)
+            elif mimetype == "text/html":
+                result = segment_html(data, Options(), charset=charset)
+            else:
+                raise Problem(
+                    415,
+                    "Unsupported Media Type",
+                    f"send text/plain, text/html or application/json, not {mimetype or 'nothing'}",
+                )
+        except InputError as exc:
+            raise _from_input_error(exc) from exc
+        metrics.DOC_BYTES.observe(len(data))
+        _count_removed(result)
+        return _json(result.to_dict(explain=explain))
+
+    @app.post("/segment/batch")
+    def segment_batch() -> Response:
+        if request.mimetype != "application/json":
+            raise Problem(415, "Unsupported Media Type", "send application/json")
+        body = _json_body(_read_body(settings))
+        docs = body.get("documents") if isinstance(body, dict) else None
+        if not isinstance(docs, list):
+            raise Problem(400, "Bad Request", "the body needs a 'documents' list")
+        if len(docs) > settings.batch_limit:
+            raise Problem(
+                413,
+                "Content Too Large",
+                f"{len(docs)} documents; the limit is {settings.batch_limit} a request",
+            )
+        results: list[dict[str, Any]] = []
+        errors: list[dict[str, Any]] = []
+        for index, doc in enumerate(docs):
+            try:
+                result = _segment_document(doc)
+            except Problem as p:
+                err = dict(p.to_dict(), index=index)
+                if isinstance(doc, dict) and isinstance(doc.get("id"), (str, int)):
+                    err["id"] = str(doc["id"])
+                errors.append(err)
+                continue
+            _count_removed(result)
+            results.append(dict(result.to_dict(), index=index))
+        return _json({"results": results, "errors": errors})
+
+    @app.get("/healthz")
+    def healthz() -> Response:
+        return _json({"status": "ok"})
+
+    @app.get("/readyz")
+    def readyz() -> Response:
+        if not app.config.get("READY"):
+            return _problem_response(Problem(503, "Service Unavailable", "still loading"))
+        return _json({"status": "ready"})
+
+    @app.get("/openapi.json")
+    def openapi_doc() -> Response:
+        return Response(openapi, mimetype="application/json")
+
+    @app.get("/metrics")
+    def metrics_view() -> Response:
+        payload, content_type = metrics.render()
+        return Response(payload, content_type=content_type)
+
+    return app
+
+
+def _json(obj: Any) -> Response:
+    return Response(json.dumps(obj, ensure_ascii=False), mimetype="application/json")
+
+
+def _maybe_gzip(response: Response) -> None:
+    accepted = request.headers.get("Accept-Encoding", "")
+    if (
+        "gzip" not in accepted.lower()
+        or response.direct_passthrough
+        or response.status_code < 200
+        or "Content-Encoding" in response.headers
+    ):
+        return
+    data = response.get_data()
+    if len(data) < _GZIP_MIN_BYTES:
+        return
+    response.set_data(gzip.compress(data, compresslevel=5))
+    response.headers["Content-Encoding"] = "gzip"
+    response.headers["Vary"] = "Accept-Encoding"

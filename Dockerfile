@@ -1,0 +1,33 @@
+# syntax=docker/dockerfile:1
+# Build stage: a virtualenv with the dependencies (their own cached layer), then the package.
+FROM python:3.11-slim AS build
+ENV PIP_NO_CACHE_DIR=1 \
+    PIP_DISABLE_PIP_VERSION_CHECK=1 \
+    PYTHONDONTWRITEBYTECODE=1
+WORKDIR /src
+RUN python -m venv /opt/venv
+ENV PATH=/opt/venv/bin:$PATH
+# Dependencies only: a stub package lets pip resolve pyproject.toml before the source arrives,
+# so editing the code does not re-download them.
+COPY pyproject.toml README.md ./
+RUN mkdir segmenter && touch segmenter/__init__.py \
+    && pip install . \
+    && pip uninstall -y segmenter \
+    && rm -rf segmenter
+COPY segmenter ./segmenter
+RUN pip install --no-deps . && python -m compileall -q /opt/venv
+
+# Run stage: the virtualenv and nothing else; no compilers, no pip cache, not root.
+FROM python:3.11-slim
+RUN useradd --create-home --uid 10001 --shell /usr/sbin/nologin segmenter
+COPY --from=build /opt/venv /opt/venv
+ENV PATH=/opt/venv/bin:$PATH \
+    PYTHONUNBUFFERED=1 \
+    SEGMENTER_HOST=0.0.0.0 \
+    SEGMENTER_PORT=8000
+USER segmenter
+WORKDIR /home/segmenter
+EXPOSE 8000
+HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \
+    CMD ["python", "-c", "import os, sys, urllib.request; port = os.environ.get('SEGMENTER_PORT', '8000'); sys.exit(0 if urllib.request.urlopen(f'http://127.0.0.1:{port}/healthz', timeout=4).status == 200 else 1)"]
+CMD ["gunicorn", "--config", "python:segmenter.gunicorn_conf", "segmenter.web:create_app()"]

@@ -161,7 +161,16 @@ def split(cleaned: Cleaned, stops: frozenset[str], options: Options) -> Split:
         body.append(Piece(line.text, line.number))
         decisions.append(Decision(line.number, "body", "story-run", round(scores[k], 3)))
 
-    tail = [TailLine(kept[k], feats[k]) for k in range(end, len(kept))]
+    removed_numbers = sorted(r.line for r in cleaned.removed)
+
+    def joined(k: int) -> bool:
+        """No removed line between kept[k - 1] and kept[k]."""
+        if k == 0:
+            return True
+        before = bisect_right(removed_numbers, kept[k - 1].number)
+        return bisect_right(removed_numbers, kept[k].number) == before
+
+    tail = [TailLine(kept[k], feats[k], joined(k)) for k in range(end, len(kept))]
     teasers, tail_removed, tail_decisions = parse_tail(tail)
     removed.extend(tail_removed)
     decisions.extend(tail_decisions)

@@ -37,6 +37,16 @@ _KICKER_MIN_WORDS = 8
 class TailLine:
     line: Line
     features: Features
+    # False when a removed line stands between this line and the previous one: a teaser
+    # spanning both would also span that line, which is accounted for elsewhere.
+    joined: bool = True
+
+
+def _next(items: Sequence[TailLine], i: int) -> TailLine | None:
+    """The line after items[i] if a multi-line teaser may take both."""
+    if i + 1 < len(items) and items[i + 1].joined:
+        return items[i + 1]
+    return None
 
 
 def header_rule(text: str) -> str | None:
@@ -110,7 +120,7 @@ def _teaser(
 
 def _meta_run(items: Sequence[TailLine], j: int) -> int:
     """Index after the date / byline / reading-time lines starting at j."""
-    while j < len(items) and _is_meta(items[j]):
+    while j < len(items) and items[j].joined and _is_meta(items[j]):
         j += 1
     return j
 
@@ -134,7 +144,7 @@ def parse_tail(items: Sequence[TailLine]) -> tuple[list[Teaser], list[Removed], 
     while i < n:
         cur = items[i]
         text, f = cur.line.text, cur.features
-        nxt = items[i + 1] if i + 1 < n else None
+        nxt = _next(items, i)
         hdr = header_rule(text)
         if hdr:
             removed.append(Removed(text, cur.line.number, Reason.RELATED_HEADER, hdr))
@@ -161,7 +171,11 @@ def parse_tail(items: Sequence[TailLine]) -> tuple[list[Teaser], list[Removed], 
             continue
         if _SECTION.match(text) and nxt is not None and _is_title(nxt) and not _is_meta(nxt):
             j = i + 2
-            if j < n and _is_lede(items[j]) and not _SECTION.match(items[j].line.text):
+            if (
+                _next(items, i + 1)
+                and _is_lede(items[j])
+                and not _SECTION.match(items[j].line.text)
+            ):
                 j += 1
             j = _meta_run(items, j)
             group = items[i:j]
@@ -197,7 +211,7 @@ def opens_block(items: Sequence[TailLine], i: int) -> str | None:
     card, a title over a cut-off lede), or None: the story cannot run on past such a line."""
     cur = items[i]
     text, f = cur.line.text, cur.features
-    nxt = items[i + 1] if i + 1 < len(items) else None
+    nxt = _next(items, i)
     if header_rule(text):
         return "header"
     if f.kicker and f.words >= _KICKER_MIN_WORDS and not f.sentence_end:

@@ -25,7 +25,7 @@ ENV PATH=/opt/venv/bin:$PATH \
     PYTHONUNBUFFERED=1 \
     SEGMENTER_HOST=0.0.0.0 \
     SEGMENTER_PORT=8000
-USER segmenter
+USER 10001:10001
 WORKDIR /home/segmenter
 EXPOSE 8000
 HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \

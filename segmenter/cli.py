@@ -126,6 +126,39 @@ def cmd_batch(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_eval(args: argparse.Namespace) -> int:
+    from . import evaluate
+
+    try:
+        records = evaluate.read_jsonl(args.data)
+    except FileNotFoundError as exc:
+        raise CliError(f"{args.data}: no such file") from exc
+    except (OSError, ValueError) as exc:
+        raise CliError(f"{args.data}: not a JSONL corpus ({exc})") from exc
+    run = evaluate.predict(records, _options(args))
+    result = evaluate.score(records, run.predictions, args.group_by)
+    result["throughput"] = {
+        "docs": len(records),
+        "seconds": round(run.seconds, 3),
+        "docs_per_s": round(len(records) / run.seconds, 1) if run.seconds else None,
+        "mb_per_s": round(run.chars / 1e6 / run.seconds, 3) if run.seconds else None,
+        "refused": run.failures,
+    }
+    if args.errors:
+        written = evaluate.write_errors(Path(args.errors), records, run.predictions, args.worst)
+        print(f"wrote {len(written)} error reports to {args.errors}", file=sys.stderr)
+    if args.json:
+        print(json.dumps(result, sort_keys=True))
+    else:
+        print(evaluate.table(result))
+        t = result["throughput"]
+        print(
+            f"{t['docs']} docs in {t['seconds']} s: {t['docs_per_s']} docs/s, "
+            f"{t['mb_per_s']} MB/s, {t['refused']} refused"
+        )
+    return 0
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     """Replace this process with gunicorn running the app with the packaged config."""
     import os
@@ -188,6 +221,16 @@ def build_parser() -> argparse.ArgumentParser:
         help="report a bad record on stderr and go on (default: stop at the first)",
     )
     b.set_defaults(func=cmd_batch)
+
+    e = sub.add_parser(
+        "eval", parents=[common], help="score the pipeline on a labelled JSONL corpus"
+    )
+    e.add_argument("data", help="JSONL(.gz) records with 'id', 'text' and 'gold'")
+    e.add_argument("--group-by", help="extra grouping field, dotted, e.g. meta.construction")
+    e.add_argument("--json", action="store_true", help="print the metrics as one JSON object")
+    e.add_argument("--errors", metavar="DIR", help="write the worst records side by side here")
+    e.add_argument("--worst", type=int, default=30, help="how many error reports (default 30)")
+    e.set_defaults(func=cmd_eval)
 
     s = sub.add_parser("serve", help="run the HTTP service under gunicorn (port 8000)")
     s.add_argument("--host", help="address to bind (default 0.0.0.0, or SEGMENTER_HOST)")

@@ -43,7 +43,7 @@ class LineRule:
     reason: Reason
     strong: bool
     phrases: frozenset[str]
-    patterns: tuple[re.Pattern[str], ...]
+    pattern: re.Pattern[str] | None  # the rule's patterns as one alternation
     words: frozenset[str]
     min_tokens: int
     min_share: float
@@ -54,7 +54,7 @@ class LineRule:
             return False
         if key in self.phrases:
             return True
-        if len(text) <= MAX_RULE_CHARS and any(p.fullmatch(key) for p in self.patterns):
+        if self.pattern is not None and len(text) <= MAX_RULE_CHARS and self.pattern.fullmatch(key):
             return True
         if self.words and not SENTENCE_END.search(text):
             tokens = word_tokens(key)
@@ -101,6 +101,13 @@ def _compile(pattern: str, where: str) -> re.Pattern[str]:
         raise RulesError(f"bad pattern in {where}: {pattern!r}: {exc}") from exc
 
 
+def _alternation(patterns: list[str], where: str) -> re.Pattern[str] | None:
+    """One regex for all of a rule's patterns: one fullmatch call a line instead of many."""
+    for p in patterns:
+        _compile(p, where)  # name the bad pattern, not the alternation, in the error
+    return _compile("|".join(f"(?:{p})" for p in patterns), where) if patterns else None
+
+
 @cache
 def line_rules() -> tuple[LineRule, ...]:
     rules = []
@@ -113,7 +120,7 @@ def line_rules() -> tuple[LineRule, ...]:
                     reason=Reason(raw["reason"]),
                     strong=raw.get("strength", "strong") == "strong",
                     phrases=frozenset(key_of(p) for p in raw.get("phrases", ())),
-                    patterns=tuple(_compile(p, name) for p in raw.get("patterns", ())),
+                    pattern=_alternation(raw.get("patterns", ()), name),
                     words=_word_list(raw["words"]) if "words" in raw else frozenset(),
                     min_tokens=int(raw.get("min_tokens", 1)),
                     min_share=float(raw.get("min_share", 1.0)),

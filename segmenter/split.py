@@ -28,10 +28,11 @@ _GOOD_CAP = 80
 _MIN_STOP = 0.18
 _TITLE_MAX_WORDS = 30
 _TITLE_LOOKBACK = 10
-# After the best run, the story may go on over short lines (a sign-off, a closing list) up to
-# the first line that opens a teaser block or a residue line of these kinds, if one comes
-# within this many lines; with no such boundary in sight the run ends where it scored best.
-_EXTEND_WINDOW = 40
+# Only repeats of long lines are duplicates: short lines ("Price", "Pros") repeat as structure.
+_DEDUPE_MIN_WORDS = 8
+# After the best run, the story goes on over short lines (a sign-off, a closing list, a table)
+# up to the first line that opens a teaser block or a residue line of these kinds; with no such
+# boundary in sight it keeps only closing sentences.
 _STOP_REASONS = frozenset(
     {
         Reason.FOOTER,
@@ -82,10 +83,10 @@ def extend_run(
     """The end of the story after extending the best run [.., end) up to a boundary.
 
     `closers` are the sorted line numbers of residue lines that close a story (footer, share,
-    ...). Returns `end` unchanged when no boundary comes within the window."""
+    ...). With no boundary ahead, only the closing sentences right after the run join it."""
     if end == 0:
         return end
-    items = [TailLine(kept[k], feats[k]) for k in range(end, min(len(kept), end + _EXTEND_WINDOW))]
+    items = [TailLine(kept[k], feats[k]) for k in range(end, len(kept))]
     previous = kept[end - 1].number
     for offset, item in enumerate(items):
         # A closing residue line between the previous line and this one ends the story there.
@@ -153,7 +154,8 @@ def split(cleaned: Cleaned, stops: frozenset[str], options: Options) -> Split:
     seen: set[str] = {title.text} if title else set()
     for k in range(start, end):
         line = kept[k]
-        if options.dedupe and line.text in seen:
+        repeat = line.text in seen and (feats[k].words >= _DEDUPE_MIN_WORDS or k == start)
+        if options.dedupe and repeat:
             removed.append(Removed(line.text, line.number, Reason.DUPLICATE, "repeated-line"))
             decisions.append(Decision(line.number, "removed", "repeated-line"))
             continue

@@ -160,12 +160,13 @@ def parse_tail(items: Sequence[TailLine]) -> tuple[list[Teaser], list[Removed], 
         if lab:
             take(_teaser([cur], lab[1], [lab[1]], False, label=lab[0]), "label", 1)
             continue
-        m = _NUMBERED.match(text) or _BULLET.match(text)
+        # Lists and numbers are teasers only under a block header: a story has lists too.
+        m = (_NUMBERED.match(text) or _BULLET.match(text)) if in_block else None
         if m and f.words <= _TITLE_MAX_WORDS + 1:
             rule = "numbered" if m.re is _NUMBERED else "bullet"
             take(_teaser([cur], m.group(2), [m.group(2)], False, label=m.group(1)), rule, 1)
             continue
-        if _NUMBER_ALONE.match(text) and nxt is not None and _is_title(nxt):
+        if in_block and _NUMBER_ALONE.match(text) and nxt is not None and _is_title(nxt):
             t = nxt.line.text
             take(_teaser([cur, nxt], t, [t], False, label=text), "numbered", 2)
             continue

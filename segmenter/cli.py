@@ -97,10 +97,12 @@ def segment_record(record: Any, opts: Options) -> Result:
             detect_language=opts.detect_language,
             dedupe=opts.dedupe,
         )
+    url = record.get("url")
+    url = url if isinstance(url, str) and url else None
     if isinstance(record.get("text"), str):
-        return segment(record["text"], opts, id=rid)
+        return segment(record["text"], opts, id=rid, url=url)
     if isinstance(record.get("html"), str):
-        return segment_html(record["html"], opts, id=rid)
+        return segment_html(record["html"], opts, id=rid, url=url)
     raise ValueError("a record needs a string field 'text' or 'html'")
 
 

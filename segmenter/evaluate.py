@@ -242,7 +242,8 @@ def predict(records: Sequence[Mapping[str, Any]], options: Options) -> Run:
         text = record.get("text") or ""
         chars += len(text)
         try:
-            preds[str(record["id"])] = segment(text, options, id=str(record["id"])).to_dict()
+            result = segment(text, options, id=str(record["id"]), url=record.get("url") or None)
+            preds[str(record["id"])] = result.to_dict()
         except SegmenterError:
             failures += 1
     return Run(preds, time.perf_counter() - started, chars, failures)

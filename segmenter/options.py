@@ -17,7 +17,9 @@ class Options:
     language_sample: how many characters of the body are given to language detection. The
         detector's cost grows with its input and a few hundred characters decide it.
     detect_language: turn language detection off (code "und") when the caller does not need it.
-    dedupe: remove later verbatim repeats of a line seen before (reason "duplicate").
+    dedupe: remove later verbatim repeats of a long line seen before (reason "duplicate").
+    backfill: start the story right under its headline (from its first prose line), not at
+        the densest run of paragraphs, which can begin well below the headline.
     """
 
     max_chars: int = 5_000_000
@@ -26,6 +28,7 @@ class Options:
     language_sample: int = 600
     detect_language: bool = True
     dedupe: bool = True
+    backfill: bool = False
 
     def __post_init__(self) -> None:
         if not 0.0 <= self.strictness <= 1.0:

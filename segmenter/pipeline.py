@@ -20,12 +20,14 @@ def segment(
     *,
     id: str | None = None,
     charset: str | None = None,
+    url: str | None = None,
 ) -> Result:
     """Segment the plain text of a page (str, or bytes decoded by BOM, charset, UTF-8, then
-    detection) into title, body, teasers and removed residue."""
+    detection) into title, body, teasers and removed residue. `url`, when known, helps find
+    the title (its slug often repeats the headline's words)."""
     opts = options or DEFAULT_OPTIONS
     raw = decode(text, charset) if isinstance(text, bytes) else text
-    return _run(raw, opts, id, "text")
+    return _run(raw, opts, id, "text", url)
 
 
 def segment_html(
@@ -34,12 +36,13 @@ def segment_html(
     *,
     id: str | None = None,
     charset: str | None = None,
+    url: str | None = None,
 ) -> Result:
     """Segment a page given as HTML: trafilatura turns it into text, then `segment` runs."""
     opts = options or DEFAULT_OPTIONS
     raw = decode(markup, charset) if isinstance(markup, bytes) else markup
     _check_size(raw, opts)
-    return _run(html_to_text(raw), opts, id, "html")
+    return _run(html_to_text(raw), opts, id, "html", url)
 
 
 def _check_size(text: str, opts: Options) -> None:
@@ -47,14 +50,14 @@ def _check_size(text: str, opts: Options) -> None:
         raise TooLargeError(f"the text has {len(text)} characters; the limit is {opts.max_chars}")
 
 
-def _run(raw: str, opts: Options, id: str | None, source: str) -> Result:
+def _run(raw: str, opts: Options, id: str | None, source: str, url: str | None) -> Result:
     _check_size(raw, opts)
     lines = split_lines(normalize_text(raw))
     if not any(line.text for line in lines):
         raise EmptyInputError("the input holds no text: every line is blank")
     cleaned = clean(lines)
     _, stops = page_stopwords([line.text for line in cleaned.kept])
-    parts = split(cleaned, stops, opts)
+    parts = split(cleaned, stops, opts, url)
     body_texts = [p.text for p in parts.body]
     if opts.detect_language:
         language = detect(sample(body_texts, opts.language_sample), opts.language_hint)

@@ -6,7 +6,7 @@
    subarray): the body is one block, so a short line between good paragraphs stays in, and a
    link list between the story and the footer stays out. This is the sequence decoding that
    DESIGN.md asks for, in its simplest exact form.
-3. The title is the nearest title-shaped line above the story.
+3. The title is the best headline-shaped line above the story (`title.py`).
 4. The lines after the story are parsed for teaser blocks (`teasers.py`); the rest is residue.
 """
 
@@ -19,6 +19,7 @@ from .clean import weak_reason
 from .features import Features, features
 from .options import Options
 from .teasers import TailLine, header_rule, opens_block, parse_tail
+from .title import pick as pick_title
 from .types import Cleaned, Decision, Line, Piece, Reason, Removed, Split
 
 # A line of this many words with stop words is prose; its score grows with its length up to
@@ -26,13 +27,12 @@ from .types import Cleaned, Decision, Line, Piece, Reason, Removed, Split
 _GOOD_WORDS = 12
 _GOOD_CAP = 80
 _MIN_STOP = 0.18
-_TITLE_MAX_WORDS = 30
-_TITLE_LOOKBACK = 10
 # Only repeats of long lines are duplicates: short lines ("Price", "Pros") repeat as structure.
 _DEDUPE_MIN_WORDS = 8
 # After the best run, the story goes on over short lines (a sign-off, a closing list, a table)
 # up to the first line that opens a teaser block or a residue line of these kinds; with no such
 # boundary in sight it keeps only closing sentences.
+_BARRIER = 4.0
 _STOP_REASONS = frozenset(
     {
         Reason.FOOTER,
@@ -106,41 +106,44 @@ def _is_closing_sentence(f: Features) -> bool:
     return f.sentence_end and not f.truncation_mark and (f.stop_density > 0 or f.cjk)
 
 
-def _is_title(line: Line, f: Features) -> bool:
-    text = line.text
-    if not 2 <= f.words <= _TITLE_MAX_WORDS and not (f.cjk and f.words >= 2):
-        return False
-    if text.endswith(".") and not text.endswith("..."):
-        return False
-    return weak_reason(text) is None and header_rule(text) is None
+def _opens_story(f: Features, line: Line) -> bool:
+    """A line that can be the first of the story: prose, not a byline or a date."""
+    return f.words >= 6 and f.stop_density > 0 and weak_reason(line.text) is None
 
 
-def split(cleaned: Cleaned, stops: frozenset[str], options: Options) -> Split:
+def split(
+    cleaned: Cleaned, stops: frozenset[str], options: Options, url: str | None = None
+) -> Split:
 
     kept = cleaned.kept
     feats = [features(line.text, stops) for line in kept]
     scores = [line_score(f, kept[k].text, options.strictness) for k, f in enumerate(feats)]
-    start, end = best_run(scores)
     closers = sorted(r.line for r in cleaned.removed if r.reason in _STOP_REASONS)
+    # Crossing closing residue (a share bar, a footer, a comment marker) costs the story run.
+    for k in range(1, len(kept)):
+        if bisect_right(closers, kept[k].number) > bisect_right(closers, kept[k - 1].number):
+            scores[k] -= _BARRIER
+    start, end = best_run(scores)
     end = extend_run(kept, feats, end, closers)
 
     removed: list[Removed] = []
     decisions: list[Decision] = []
 
-    title_index = None
-    for k in range(start - 1, max(-1, start - 1 - _TITLE_LOOKBACK), -1):
-        if _is_title(kept[k], feats[k]):
-            title_index = k
-            break
-        if feats[k].words > _TITLE_MAX_WORDS:
-            break
+    title_index, title_score = pick_title(kept, feats, start, end, stops, url)
     title = None
     if title_index is not None:
         t = kept[title_index]
         title = Piece(t.text, t.number)
-        decisions.append(Decision(t.number, "title", "nearest-title-above-story"))
+        decisions.append(Decision(t.number, "title", "best-title-candidate", round(title_score, 3)))
+    # The story starts under its headline: lines between the title and the best run join the
+    # story unless they are prose-less residue (bylines, datelines, link-like lines).
+    body_start = start + 1 if title_index == start else start
+    if title_index is not None and title_index < start and options.backfill:
+        body_start = title_index + 1
+        while body_start < start and not _opens_story(feats[body_start], kept[body_start]):
+            body_start += 1
 
-    for k in range(start):
+    for k in range(body_start):
         if k == title_index:
             continue
         line = kept[k]
@@ -152,9 +155,9 @@ def split(cleaned: Cleaned, stops: frozenset[str], options: Options) -> Split:
 
     body: list[Piece] = []
     seen: set[str] = {title.text} if title else set()
-    for k in range(start, end):
+    for k in range(body_start, end):
         line = kept[k]
-        repeat = line.text in seen and (feats[k].words >= _DEDUPE_MIN_WORDS or k == start)
+        repeat = line.text in seen and (feats[k].words >= _DEDUPE_MIN_WORDS or k == body_start)
         if options.dedupe and repeat:
             removed.append(Removed(line.text, line.number, Reason.DUPLICATE, "repeated-line"))
             decisions.append(Decision(line.number, "removed", "repeated-line"))

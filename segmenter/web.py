@@ -122,14 +122,14 @@ def _segment_document(doc: Any) -> Result:
     if not isinstance(doc, dict):
         raise Problem(400, "Bad Request", "the JSON body must be an object")
     rid = _optional_str(doc, "id")
-    _optional_str(doc, "url")
+    url = _optional_str(doc, "url")
     opts = _options(doc.get("language"))
     text, markup = doc.get("text"), doc.get("html")
     try:
         if isinstance(text, str):
-            return segment(text, opts, id=rid)
+            return segment(text, opts, id=rid, url=url)
         if isinstance(markup, str):
-            return segment_html(markup, opts, id=rid)
+            return segment_html(markup, opts, id=rid, url=url)
     except InputError as exc:
         raise _from_input_error(exc) from exc
     if text is not None or markup is not None:

@@ -95,6 +95,8 @@ def extend_run(
         if opens_block(items, offset):
             return end + offset
         previous = item.line.number
+    if bisect_right(closers, previous) < len(closers):
+        return len(kept)  # closing residue after the last line: the page's end is the boundary
     # No boundary in sight: keep only the closing sentences (a sign-off, a one-line quote).
     offset = 0
     while offset < len(items) and _is_closing_sentence(items[offset].features):

@@ -24,7 +24,7 @@ from .ruleset import MAX_RULE_CHARS, blocks, key_of
 from .types import Decision, Line, Reason, Removed, Teaser
 
 _NUMBERED = re.compile(r"^(\d{1,2})[.)]?\s+(\S.*)$")
-_NUMBER_ALONE = re.compile(r"^\d{1,2}[.)]?$")
+_NUMBER_ALONE = re.compile(r"^(\d{1,2})[.)]?$")
 _BULLET = re.compile(r"^([*+•·▪–-])\s+(\S.*)$")
 _SECTION = re.compile(r"^[A-Z][A-Z&'’ -]{1,30}$")
 _READ_TIME = re.compile(r"^\d{1,3}\s*(min|mins|minute|minutes)\.?\s*(read)?$", re.IGNORECASE)
@@ -76,7 +76,7 @@ def label_of(text: str) -> tuple[str, str] | None:
 def _is_title(t: TailLine) -> bool:
     f = t.features
     text = t.line.text
-    if not 1 <= f.words <= _TITLE_MAX_WORDS or f.kicker:
+    if not 1 <= f.words <= _TITLE_MAX_WORDS or f.kicker or _is_meta(t):
         return False
     if text.endswith(".") and not text.endswith("..."):
         return False
@@ -131,6 +131,8 @@ def parse_tail(items: Sequence[TailLine]) -> tuple[list[Teaser], list[Removed], 
     removed: list[Removed] = []
     decisions: list[Decision] = []
     in_block = False
+    # List numbers must count up from 1: "12 Best Mailchimp Alternatives" is a title, not item 12.
+    expected_number = 1
     i, n = 0, len(items)
 
     def take(teaser: Teaser, rule: str, count: int) -> None:
@@ -150,6 +152,7 @@ def parse_tail(items: Sequence[TailLine]) -> tuple[list[Teaser], list[Removed], 
             removed.append(Removed(text, cur.line.number, Reason.RELATED_HEADER, hdr))
             decisions.append(Decision(cur.line.number, "removed", hdr))
             in_block = True
+            expected_number = 1
             i += 1
             continue
         if f.kicker and f.words >= _KICKER_MIN_WORDS:
@@ -161,12 +164,25 @@ def parse_tail(items: Sequence[TailLine]) -> tuple[list[Teaser], list[Removed], 
             take(_teaser([cur], lab[1], [lab[1]], False, label=lab[0]), "label", 1)
             continue
         # Lists and numbers are teasers only under a block header: a story has lists too.
-        m = (_NUMBERED.match(text) or _BULLET.match(text)) if in_block else None
+        m = _NUMBERED.match(text) if in_block else None
+        if m and int(m.group(1)) != expected_number:
+            m = None
+        m = m or (_BULLET.match(text) if in_block else None)
         if m and f.words <= _TITLE_MAX_WORDS + 1:
             rule = "numbered" if m.re is _NUMBERED else "bullet"
+            if rule == "numbered":
+                expected_number += 1
             take(_teaser([cur], m.group(2), [m.group(2)], False, label=m.group(1)), rule, 1)
             continue
-        if in_block and _NUMBER_ALONE.match(text) and nxt is not None and _is_title(nxt):
+        number = _NUMBER_ALONE.match(text)
+        if (
+            in_block
+            and number
+            and int(number.group(1)) == expected_number
+            and nxt
+            and _is_title(nxt)
+        ):
+            expected_number += 1
             t = nxt.line.text
             take(_teaser([cur, nxt], t, [t], False, label=text), "numbered", 2)
             continue
@@ -185,7 +201,10 @@ def parse_tail(items: Sequence[TailLine]) -> tuple[list[Teaser], list[Removed], 
             take(_teaser(group, nxt.line.text, parts, trunc, kicker=text), "card", j - i)
             continue
         if _is_title(cur) and nxt is not None:
-            if _is_lede(nxt) and not _is_title_block_start(nxt) and (in_block or _truncated(nxt)):
+            lede = _is_lede(nxt) and (
+                nxt.features.truncation_mark or not _is_title_block_start(nxt)
+            )
+            if lede and (in_block or _truncated(nxt)):
                 j = _meta_run(items, i + 2)
                 group = items[i:j]
                 parts = [g.line.text for g in group]

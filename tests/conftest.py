@@ -21,6 +21,18 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     )
 
 
+    parser.addoption(
+        "--raise-gate",
+        action="store_true",
+        help="raise tests/eval_baseline.json to the current dev figures (never lowers one)",
+    )
+
+
+@pytest.fixture
+def raise_gate(request: pytest.FixtureRequest) -> bool:
+    return bool(request.config.getoption("--raise-gate"))
+
+
 @pytest.fixture
 def update_golden(request: pytest.FixtureRequest) -> bool:
     return bool(request.config.getoption("--update-golden"))

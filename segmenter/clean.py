@@ -7,17 +7,27 @@ a line that the splitter leaves outside the story; see `weak_reason`.
 
 from __future__ import annotations
 
-from .ruleset import key_of, line_rules
+from functools import lru_cache
+
+from .ruleset import MAX_RULE_CHARS, matcher
 from .types import Cleaned, Line, Reason, Removed
 
 
 def match(text: str, strong: bool = True) -> tuple[Reason, str] | None:
     """The reason and rule name of the first rule of that strength matching the line."""
-    key = key_of(text)
-    for rule in line_rules():
-        if rule.strong == strong and rule.matches(text, key):
-            return rule.reason, rule.name
-    return None
+    if len(text) > MAX_RULE_CHARS:
+        return _match(text, strong)  # long lines are rarely asked twice: don't keep them
+    return _cached_match(text, strong)
+
+
+def _match(text: str, strong: bool) -> tuple[Reason, str] | None:
+    rule = matcher(strong).first(text)
+    return (rule.reason, rule.name) if rule else None
+
+
+# The same lines are asked about by the splitter, the title finder and the teaser parser; the
+# answer depends on the text alone, so a bounded memo changes no output.
+_cached_match = lru_cache(maxsize=1 << 16)(_match)
 
 
 def weak_reason(text: str) -> tuple[Reason, str] | None:

@@ -161,6 +161,17 @@ def cmd_eval(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_bench(args: argparse.Namespace) -> int:
+    from . import bench
+
+    default = Path(__file__).resolve().parent.parent.parent / "shared/eval/dev.jsonl.gz"
+    path = args.data or (str(default) if default.exists() else None)
+    if args.data and not Path(args.data).exists():
+        raise CliError(f"{args.data}: no such file")
+    print(bench.report(bench.run(path, args.limit, not args.no_trafilatura)))
+    return 0
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     """Replace this process with gunicorn running the app with the packaged config."""
     import os
@@ -233,6 +244,17 @@ def build_parser() -> argparse.ArgumentParser:
     e.add_argument("--errors", metavar="DIR", help="write the worst records side by side here")
     e.add_argument("--worst", type=int, default=30, help="how many error reports (default 30)")
     e.set_defaults(func=cmd_eval)
+
+    k = sub.add_parser("bench", help="speed against references measured in the same run")
+    k.add_argument(
+        "data",
+        nargs="?",
+        help="JSONL(.gz) pages (default: ../shared/eval/dev.jsonl.gz "
+        "when present, else the seeds and fixtures)",
+    )
+    k.add_argument("--limit", type=int, default=400, help="pages to time (default %(default)s)")
+    k.add_argument("--no-trafilatura", action="store_true", help="skip the trafilatura reference")
+    k.set_defaults(func=cmd_bench)
 
     s = sub.add_parser("serve", help="run the HTTP service under gunicorn (port 8000)")
     s.add_argument("--host", help="address to bind (default 0.0.0.0, or SEGMENTER_HOST)")

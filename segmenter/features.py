@@ -14,7 +14,8 @@ _TOKEN = re.compile(r"\w+")
 # count, says how much text it holds.
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af]")
 _SENTENCE_END = re.compile(r"[.!?:;。！？」』”\"')\]]$")
-_CAPITALISED = re.compile(r"^[A-Z0-9]")
+# A token (a maximal run of \w) that starts with a capital letter or a digit.
+_TOKEN_CAPITALISED = re.compile(r"(?<!\w)[A-Z0-9]")
 _QUOTE_CHARS = "‘’'\"“”«»"
 # How many tokens of the page vote for its stop-word language.
 _VOTE_TOKENS = 400
@@ -46,7 +47,7 @@ def page_stopwords(texts: list[str]) -> tuple[str, frozenset[str]]:
     lists = stopwords()
     best, best_hits = "en", -1
     for code, words in lists.items():
-        hits = sum(n for t, n in counts.items() if t in words)
+        hits = sum(map(counts.__getitem__, words.intersection(counts)))
         # English wins ties: it is the commonest language of the input by far.
         if hits > best_hits or (hits == best_hits and code == "en"):
             best, best_hits = code, hits
@@ -71,24 +72,22 @@ def kicker_of(text: str) -> str | None:
 
 
 def has_truncation_mark(text: str) -> bool:
-    low = text.lower()
-    return any(low.endswith(mark) for mark in blocks().truncation_marks)
+    return text.lower().endswith(blocks().truncation_marks)
 
 
 def features(text: str, stops: frozenset[str]) -> Features:
-    tokens = _TOKEN.findall(text)
-    cjk_chars = len(_CJK.findall(text))
+    low = text.lower()
+    tokens = _TOKEN.findall(low)
+    n = len(tokens) or 1
+    cjk_chars = 0 if text.isascii() else len(_CJK.findall(text))
     cjk = cjk_chars * 2 > len(text)
     words = cjk_chars // _CJK_CHARS_PER_WORD + len(tokens) if cjk else len(tokens)
-    n = len(tokens) or 1
-    stop = sum(t.lower() in stops for t in tokens) / n
-    caps = sum(bool(_CAPITALISED.match(t)) for t in tokens) / n
     return Features(
         words=words,
-        stop_density=stop,
+        stop_density=sum(map(stops.__contains__, tokens)) / n,
         sentence_end=bool(_SENTENCE_END.search(text)),
-        capitalised=caps,
+        capitalised=len(_TOKEN_CAPITALISED.findall(text)) / n,
         kicker=kicker_of(text),
-        truncation_mark=has_truncation_mark(text),
+        truncation_mark=low.endswith(blocks().truncation_marks),
         cjk=cjk,
     )

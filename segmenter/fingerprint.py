@@ -1,14 +1,42 @@
-"""A 64-bit simhash of the story body, from trafilatura's deduplication utilities: the same
-story told by two outlets lands a few bits apart."""
+"""A 64-bit simhash of the story body: trafilatura's deduplication Simhash (its token sampling,
+its blake2b token hashes, Charikar's sum), computed with column sums instead of one 64-wide
+list addition per token, which made it a fifth of the pipeline's time. tests/test_fingerprint.py
+holds it bit-identical to `trafilatura.deduplication.Simhash`."""
 
 from __future__ import annotations
 
-from trafilatura.deduplication import Simhash
+from functools import lru_cache
+from hashlib import blake2b
+
+from trafilatura.deduplication import sample_tokens
+
+_BITS = 64
+
+
+# +1 / -1 for each bit of a byte, lowest bit first.
+_BYTE_SIGNS = tuple(tuple(1 if b >> i & 1 else -1 for i in range(8)) for b in range(256))
+
+
+@lru_cache(maxsize=2**16)
+def _signs(token: str) -> tuple[int, ...]:
+    """+1 / -1 per bit of the token's hash, lowest bit first (pure: the cache saves work)."""
+    digest = blake2b(token.encode(), digest_size=8).digest()  # big-endian: last byte lowest
+    out: tuple[int, ...] = ()
+    for byte in reversed(digest):
+        out += _BYTE_SIGNS[byte]
+    return out
+
+
+def simhash_int(text: str) -> int:
+    vectors = [_signs(t) for t in sample_tokens(text, _BITS)]
+    if not vectors:
+        return (1 << _BITS) - 1  # all sums are 0, and 0 counts as set, as in trafilatura
+    return sum(1 << i for i, column in enumerate(zip(*vectors, strict=True)) if sum(column) >= 0)
 
 
 def simhash(text: str) -> str:
     """16 hex digits, zero-padded so every fingerprint has the same width."""
-    return f"{Simhash(text).hash:016x}"
+    return f"{simhash_int(text):016x}"
 
 
 def distance(a: str, b: str) -> int:

@@ -69,7 +69,7 @@ class Blocks:
     headers: frozenset[str]
     header_patterns: tuple[re.Pattern[str], ...]
     labels: tuple[str, ...]  # longest first, so "related article" wins over "related"
-    truncation_marks: tuple[str, ...]
+    truncation_marks: tuple[str, ...]  # lower-case, for str.endswith
 
 
 def _read(name: str) -> str:
@@ -132,6 +132,60 @@ def line_rules() -> tuple[LineRule, ...]:
     return tuple(rules)
 
 
+@dataclass(frozen=True, slots=True)
+class Matcher:
+    """All rules of one strength, matched at once: a dict for the phrases, one alternation of
+    every rule's patterns (regex alternation tries them in rule order, so the first rule that
+    matches wins as if tried one by one), and the word-list rules."""
+
+    rules: tuple[LineRule, ...]
+    phrases: dict[str, int]  # key -> index of the first rule with that phrase
+    patterns: re.Pattern[str] | None  # all pattern rules, groups named r<index>
+    prose_patterns: re.Pattern[str] | None  # the same without the "sentences": false rules
+    word_rules: tuple[int, ...]
+
+    def first(self, text: str) -> LineRule | None:
+        key = key_of(text)
+        found = self.phrases.get(key, len(self.rules))
+        if len(text) <= MAX_RULE_CHARS:
+            regex = self.prose_patterns if SENTENCE_END.search(text) else self.patterns
+            m = regex.fullmatch(key) if regex is not None else None
+            if m is not None and m.lastgroup:
+                found = min(found, int(m.lastgroup[1:]))
+        for index in self.word_rules:
+            if index >= found:
+                break
+            if self.rules[index].matches(text, key):
+                found = index
+                break
+        return self.rules[found] if found < len(self.rules) else None
+
+
+def _combined(rules: tuple[LineRule, ...], prose: bool) -> re.Pattern[str] | None:
+    parts = [
+        f"(?P<r{i}>{r.pattern.pattern})"
+        for i, r in enumerate(rules)
+        if r.pattern is not None and (r.sentences or not prose)
+    ]
+    return re.compile("|".join(parts), re.IGNORECASE) if parts else None
+
+
+@cache
+def matcher(strong: bool) -> Matcher:
+    rules = tuple(r for r in line_rules() if r.strong == strong)
+    phrases: dict[str, int] = {}
+    for i, rule in enumerate(rules):
+        for phrase in rule.phrases:
+            phrases.setdefault(phrase, i)
+    return Matcher(
+        rules=rules,
+        phrases=phrases,
+        patterns=_combined(rules, prose=False),
+        prose_patterns=_combined(rules, prose=True),
+        word_rules=tuple(i for i, r in enumerate(rules) if r.words),
+    )
+
+
 @cache
 def blocks() -> Blocks:
     raw = _json("blocks.json")
@@ -139,7 +193,7 @@ def blocks() -> Blocks:
         headers=frozenset(key_of(h) for h in raw["headers"]),
         header_patterns=tuple(_compile(p, "blocks.json") for p in raw["header_patterns"]),
         labels=tuple(sorted((key_of(x) for x in raw["labels"]), key=len, reverse=True)),
-        truncation_marks=tuple(raw["truncation_marks"]),
+        truncation_marks=tuple(m.lower() for m in raw["truncation_marks"]),
     )
 
 
@@ -157,6 +211,7 @@ def stopwords() -> dict[str, frozenset[str]]:
 
 def load_all() -> None:
     """Load and compile every rule file now (the service calls this at start-up)."""
-    line_rules()
+    matcher(strong=True)
+    matcher(strong=False)
     blocks()
     stopwords()

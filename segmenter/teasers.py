@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from .clean import weak_reason
 from .features import Features
@@ -49,6 +50,7 @@ def _next(items: Sequence[TailLine], i: int) -> TailLine | None:
     return None
 
 
+@lru_cache(maxsize=1 << 16)  # pure: the answer depends on the text alone
 def header_rule(text: str) -> str | None:
     """Name of the rule by which the line is a teaser block header, or None."""
     if len(text) > MAX_RULE_CHARS:

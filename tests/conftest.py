@@ -20,7 +20,6 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         help="rewrite tests/fixtures/golden/*.json from the current output (review the diff!)",
     )
 
-
     parser.addoption(
         "--raise-gate",
         action="store_true",

@@ -97,3 +97,18 @@ def test_help_everywhere(command: list[str]) -> None:
 def test_bad_option_value() -> None:
     r = run("segment", "--strictness", "3", str(SEED_002))
     assert r.returncode == 2 and b"strictness" in r.stderr
+
+
+def test_bench_prints_ratios_stages_and_scaling() -> None:
+    r = run("bench", str(FIXTURES / "eval" / "mini.jsonl"), "--no-trafilatura")
+    assert r.returncode == 0, r.stderr
+    out = r.stdout.decode()
+    assert "keep-everything" in out and "segmenter (full pipeline)" in out
+    for stage in ("normalize", "clean", "split", "language", "fingerprint"):
+        assert stage in out
+    assert "1000000" in out
+
+
+def test_bench_missing_file() -> None:
+    r = run("bench", "/nonexistent.jsonl.gz")
+    assert r.returncode == 1 and b"no such file" in r.stderr

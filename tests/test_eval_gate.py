@@ -37,7 +37,9 @@ def test_dev_figures_do_not_fall_below_the_baseline(raise_gate: bool) -> None:
     lowered = {k: (got.get(k, 0.0), v) for k, v in baseline.items() if got.get(k, 0.0) < v}
     if raise_gate and not lowered:
         raised = {k: max(v, baseline.get(k, 0.0)) for k, v in got.items()}
-        doc = {"_doc": "Minimum dev figures; raise with --raise-gate, never lower by hand.",
-               "minimum": dict(sorted(raised.items()))}
+        doc = {
+            "_doc": "Minimum dev figures; raise with --raise-gate, never lower by hand.",
+            "minimum": dict(sorted(raised.items())),
+        }
         BASELINE.write_text(json.dumps(doc, indent=2) + "\n", encoding="utf-8")
     assert not lowered, f"figures fell below the gate (got, minimum): {lowered}"

@@ -6,6 +6,8 @@ from __future__ import annotations
 import json
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from conftest import FIXTURES
 from segmenter.clean import clean, match, weak_reason
@@ -50,3 +52,21 @@ def test_clean_reports_rule_name_and_keeps_order() -> None:
         (1, Reason.NAVIGATION, "skip-link"),
         (4, Reason.ADVERT, "ad-slot"),
     ]
+
+
+def _one_by_one(text: str, strong: bool) -> tuple[Reason, str] | None:
+    from segmenter.ruleset import key_of
+
+    key = key_of(text)
+    for rule in line_rules():
+        if rule.strong == strong and rule.matches(text, key):
+            return rule.reason, rule.name
+    return None
+
+
+LINES = [x[0] for x in CASES["removed"]] + CASES["kept"] + [x[0] for x in CASES["weak"]]
+
+
+@given(st.one_of(st.sampled_from(LINES), st.text(max_size=80)), st.booleans())
+def test_combined_matcher_equals_rules_tried_in_order(text: str, strong: bool) -> None:
+    assert match(text, strong) == _one_by_one(text, strong)

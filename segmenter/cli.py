@@ -106,23 +106,98 @@ def segment_record(record: Any, opts: Options) -> Result:
     raise ValueError("a record needs a string field 'text' or 'html'")
 
 
+def _segment_line(item: tuple[int, str, Options]) -> tuple[int, str | None, str | None]:
+    """One input line to (line number, output JSON line or None, error or None). A top-level
+    function so that worker processes can run it."""
+    number, raw, opts = item
+    try:
+        record = json.loads(raw)
+        result = segment_record(record, opts)
+    except (ValueError, RecursionError, SegmenterError) as exc:
+        return number, None, str(exc) or type(exc).__name__
+    return number, _dump(result.to_dict()) + "\n", None
+
+
+def _ignore_sigint() -> None:
+    # Workers leave Ctrl-C to the parent, which stops cleanly and closes the output whole.
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _done_ids(path: str) -> set[str]:
+    """Ids already in an output file (for --resume); an unreadable tail ends the scan."""
+    done: set[str] = set()
+    if path == "-" or not Path(path).exists():
+        return done
+    try:
+        with open_text(path) as f:
+            for line in f:
+                try:
+                    rid = json.loads(line).get("id")
+                except (ValueError, AttributeError):
+                    break
+                if rid is not None:
+                    done.add(str(rid))
+    except (OSError, EOFError):
+        pass
+    return done
+
+
+def _record_id(raw: str) -> str | None:
+    try:
+        rid = json.loads(raw).get("id")
+    except (ValueError, AttributeError, RecursionError):
+        return None
+    return None if rid is None else str(rid)
+
+
 def cmd_batch(args: argparse.Namespace) -> int:
+    if args.dask:
+        from .dask import batch as dask_batch
+
+        count = dask_batch(args.input, args.output, args.dask, _options(args), args.skip_errors)
+        print(f"{count} records written to {args.output}", file=sys.stderr)
+        return 0
+    import os
+    from multiprocessing import get_context
+
+    from tqdm import tqdm
+
     opts = _options(args)
-    errors = 0
-    with open_text(args.input) as src, open_text(args.output, "w") as dst:
-        for number, raw in enumerate(src, start=1):
-            if not raw.strip():
-                continue
-            try:
-                result = segment_record(json.loads(raw), opts)
-            except (ValueError, SegmenterError) as exc:
-                errors += 1
-                message = f"{args.input}:{number}: {exc}"
-                if not args.skip_errors:
-                    raise CliError(message + " (use --skip-errors to go on)") from exc
-                print(message, file=sys.stderr)
-                continue
-            dst.write(_dump(result.to_dict()) + "\n")
+    jobs = args.jobs or os.cpu_count() or 1
+    done = _done_ids(args.output) if args.resume else set()
+    errors = written = 0
+    with open_text(args.input) as src, open_text(args.output, "a" if done else "w") as dst:
+        items = (
+            (number, raw, opts)
+            for number, raw in enumerate(src, start=1)
+            if raw.strip() and not (done and _record_id(raw) in done)
+        )
+        bar = tqdm(unit=" pages", disable=not sys.stderr.isatty(), file=sys.stderr)
+        pool = get_context("spawn").Pool(jobs, initializer=_ignore_sigint) if jobs > 1 else None
+        try:
+            results = (
+                pool.imap(_segment_line, items, chunksize=8) if pool else map(_segment_line, items)
+            )
+            for number, line, error in results:
+                bar.update()
+                if error is not None:
+                    errors += 1
+                    message = f"{args.input}:{number}: {error}"
+                    if not args.skip_errors:
+                        raise CliError(message + " (use --skip-errors to go on)")
+                    print(message, file=sys.stderr)
+                    continue
+                dst.write(line or "")  # one whole line a write: an interrupt never splits one
+                written += 1
+        except KeyboardInterrupt:
+            print(f"interrupted after {written} records; rerun with --resume", file=sys.stderr)
+            return 130
+        finally:
+            bar.close()
+            if pool:
+                pool.terminate()
     if errors:
         print(f"{errors} record(s) skipped", file=sys.stderr)
     return 0
@@ -232,6 +307,20 @@ def build_parser() -> argparse.ArgumentParser:
         "--skip-errors",
         action="store_true",
         help="report a bad record on stderr and go on (default: stop at the first)",
+    )
+    b.add_argument(
+        "-j", "--jobs", type=int, default=0, help="worker processes (default: all cores)"
+    )
+    b.add_argument(
+        "--resume",
+        action="store_true",
+        help="skip records whose id is already in OUTPUT and append the rest",
+    )
+    b.add_argument(
+        "--dask",
+        metavar="SCHEDULER",
+        help="run on Dask: a scheduler address (tcp://host:8786) or 'local'; input may be "
+        "JSONL(.gz) or Parquet on any filesystem Dask reads (needs segmenter[dask])",
     )
     b.set_defaults(func=cmd_batch)
 

@@ -9,6 +9,7 @@ the same pages (absolute figures vary from machine to machine; ratios travel):
 
 from __future__ import annotations
 
+import gc
 import html
 import time
 from collections.abc import Callable, Sequence
@@ -22,7 +23,7 @@ from .fingerprint import simhash
 from .language import detect, sample
 from .normalize import normalize_text, split_lines
 from .options import Options
-from .pipeline import segment
+from .pipeline import segment, warm_up
 from .split import split
 
 
@@ -96,6 +97,46 @@ def scaling(base: str, sizes: Sequence[int], options: Options) -> list[tuple[int
     return out
 
 
+# Hostile input families: each builder takes a size in characters.
+ADVERSARIAL: dict[str, Callable[[int], str]] = {
+    "one long line": lambda n: ("word " * (n // 5 + 1))[:n],
+    "short lines": lambda n: "ab\n" * (n // 3),
+    "kicker repeats ‘A’: ": lambda n: "‘A’: " * (n // 5),
+    "colons": lambda n: ":" * n,
+    "quotes": lambda n: '"' * n,
+    "numbered lines": lambda n: "".join(f"{i % 99 + 1}. Title {i}\n" for i in range(n // 14)),
+    "label lines": lambda n: "Related: A title here\n" * (n // 22),
+    "cookie words": lambda n: ("cookies accept " * (n // 15 + 1))[:n],
+}
+
+
+def adversarial(size: int) -> list[tuple[str, float, float]]:
+    """(family, seconds at `size`, time ratio from `size` to 2 x `size`): ~2 means linear."""
+    options = Options()
+    warm_up()
+    out = []
+    for name, build in ADVERSARIAL.items():
+        times = []
+        for n in (size, 2 * size):
+            text = build(n)
+            best = float("inf")
+            for _ in range(2):
+                gc.collect()  # what earlier families left behind must not be billed to this one
+                started = time.perf_counter()
+                segment(text, options)
+                best = min(best, time.perf_counter() - started)
+            times.append(best)
+        out.append((name, times[1], times[1] / times[0] if times[0] else float("inf")))
+    return out
+
+
+def adversarial_report(size: int) -> str:
+    lines = [f"{'hostile input':<24}{'chars':>10}{'s':>8}{'x time for x2 input':>22}"]
+    for name, seconds, ratio in adversarial(size):
+        lines.append(f"{name:<24}{2 * size:>10}{seconds:>8.3f}{ratio:>22.2f}")
+    return "\n".join(lines)
+
+
 def load_pages(path: str | None, limit: int) -> tuple[list[str], str]:
     from .evaluate import read_jsonl
 
@@ -112,7 +153,7 @@ def load_pages(path: str | None, limit: int) -> tuple[list[str], str]:
 def run(path: str | None, limit: int, with_trafilatura: bool = True) -> dict[str, Any]:
     pages, source = load_pages(path, limit)
     options = Options()
-    segment("A warm-up line of text, long enough to be a paragraph of a story.", options)
+    warm_up()
     ours = _time("segmenter (full pipeline)", pages, lambda p: segment(p, options))
     keep = _time("keep-everything (read + split lines)", pages, _keep_everything, repeat=3)
     rows = [keep, ours]

@@ -243,6 +243,9 @@ def cmd_bench(args: argparse.Namespace) -> int:
     path = args.data or (str(default) if default.exists() else None)
     if args.data and not Path(args.data).exists():
         raise CliError(f"{args.data}: no such file")
+    if args.adversarial:
+        print(bench.adversarial_report(args.adversarial))
+        return 0
     print(bench.report(bench.run(path, args.limit, not args.no_trafilatura)))
     return 0
 
@@ -343,6 +346,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     k.add_argument("--limit", type=int, default=400, help="pages to time (default %(default)s)")
     k.add_argument("--no-trafilatura", action="store_true", help="skip the trafilatura reference")
+    k.add_argument(
+        "--adversarial",
+        type=int,
+        metavar="CHARS",
+        help="time hostile inputs of CHARS and 2 x CHARS characters instead (growth ratios)",
+    )
     k.set_defaults(func=cmd_bench)
 
     s = sub.add_parser("serve", help="run the HTTP service under gunicorn (port 8000)")

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass
+from functools import lru_cache
 
 from .ruleset import blocks, stopwords
 
@@ -75,6 +76,7 @@ def has_truncation_mark(text: str) -> bool:
     return text.lower().endswith(blocks().truncation_marks)
 
 
+@lru_cache(maxsize=1 << 16)  # pure: repeated lines (menus, lists, hostile input) cost once
 def features(text: str, stops: frozenset[str]) -> Features:
     low = text.lower()
     tokens = _TOKEN.findall(low)

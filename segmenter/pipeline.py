@@ -45,6 +45,17 @@ def segment_html(
     return _run(html_to_text(raw), opts, id, "html", url)
 
 
+def warm_up() -> None:
+    """Load everything a first request would otherwise pay for: the rules, the language
+    profiles, and the tables trafilatura builds on first use."""
+    from . import language, ruleset
+
+    ruleset.load_all()
+    language.load()
+    segment("A warm-up line of text, long enough to be a paragraph of a story, or so.")
+    simhash("。")  # a text with no latin tokens builds trafilatura's punctuation table
+
+
 def _check_size(text: str, opts: Options) -> None:
     if len(text) > opts.max_chars:
         raise TooLargeError(f"the text has {len(text)} characters; the limit is {opts.max_chars}")

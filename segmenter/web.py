@@ -6,6 +6,7 @@ unexpected exception is logged with the request id and answered 500 in the same 
 
 from __future__ import annotations
 
+import gc
 import gzip
 import json
 import logging
@@ -20,11 +21,11 @@ from typing import Any
 from flask import Flask, Response, g, request
 from werkzeug.exceptions import HTTPException
 
-from . import language, metrics, ruleset
+from . import metrics
 from .config import Settings
 from .errors import DecodeError, EmptyInputError, InputError, TooLargeError
 from .options import Options
-from .pipeline import segment, segment_html
+from .pipeline import segment, segment_html, warm_up
 from .types import Result
 
 log = logging.getLogger("segmenter.web")
@@ -153,9 +154,11 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.config["MAX_CONTENT_LENGTH"] = None  # _read_body enforces the limit itself
     logging.basicConfig(level=settings.log_level.upper(), format="%(message)s")
 
-    ruleset.load_all()
-    language.load()
-    segment("Warm-up line of text that is long enough to be a story paragraph, or so.")
+    warm_up()
+    # What start-up loaded lives as long as the process: keep the collector from rescanning it
+    # (and, in forked workers, from touching its pages).
+    gc.collect()
+    gc.freeze()
     openapi = resources.files("segmenter").joinpath("openapi.json").read_bytes()
     app.config["READY"] = True
 

@@ -1,0 +1,65 @@
+"""Hostile inputs get a whole, correct result. No timing is asserted here (that is
+`segmenter bench --adversarial`); the subprocess timeout only stops a hang."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from segmenter import InputError, segment
+from segmenter.bench import ADVERSARIAL
+from segmenter.normalize import decode
+
+
+@pytest.mark.parametrize("family", sorted(ADVERSARIAL))
+def test_hostile_family_is_accounted_for(family: str) -> None:
+    text = ADVERSARIAL[family](200_000)
+    script = (
+        "import json, sys\n"
+        "from segmenter.bench import ADVERSARIAL\n"
+        "from segmenter import segment\n"
+        f"r = segment(ADVERSARIAL[{family!r}](200_000)).to_dict()\n"
+        "lines = [p['line'] for p in r['body']] + [x['line'] for x in r['removed']]\n"
+        "for t in r['teasers']:\n"
+        "    lines += list(range(t['line'], t.get('end_line', t['line']) + 1))\n"
+        "if r['title']:\n"
+        "    lines.append(r['title']['line'])\n"
+        "print(json.dumps(sorted(lines)))\n"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=120, check=True
+    )
+    numbered = [
+        i for i, line in enumerate(text.replace("\r\n", "\n").split("\n"), 1) if line.strip()
+    ]
+    assert json.loads(proc.stdout) == numbered
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        b"\xff\xfe" + "UTF-16 text with a BOM, long enough.".encode("utf-16-le"),
+        b"\xfe\xff" + "UTF-16 big endian text with a BOM.".encode("utf-16-be"),
+        b"\x00\x00\xfe\xff" + "UTF-32 with a BOM, some words here.".encode("utf-32-be"),
+        "UTF-16 without a BOM, a sentence of words.".encode("utf-16-le"),
+        b"Caf\xe9 au lait, na\xefve r\xe9sum\xe9, and some more words in Latin-1 here.",
+        b"mixed \xc3\xa9 and \xe9 encodings in one line of text, with words",
+        b"NUL\x00bytes\x00inside\x00a\x00line of text with words",
+        b"\x80\x81\x82\x83" * 50,
+    ],
+)
+def test_hostile_bytes_give_a_result_or_a_clear_error(data: bytes) -> None:
+    try:
+        result = segment(data)
+    except InputError as exc:
+        assert str(exc)
+        return
+    assert result.to_dict()["stats"]["lines"] >= 1
+
+
+def test_declared_charset_that_lies_falls_back() -> None:
+    text = decode("Grüße aus Köln, sagte er.".encode("latin-1"), charset="utf-8")
+    assert "K" in text and "ln" in text

@@ -9,6 +9,7 @@
 | SEGMENTER_WORKERS            | CPUs     | gunicorn worker processes (at least 2)          |
 | SEGMENTER_THREADS            | 2        | threads per worker (gthread)                    |
 | SEGMENTER_TIMEOUT            | 30       | seconds before a stuck worker is restarted      |
+| SEGMENTER_MAX_REQUESTS       | 10000    | requests before a worker is recycled (0: never) |
 | SEGMENTER_LOG_LEVEL          | info     | debug, info, warning, error                     |
 """
 
@@ -30,6 +31,7 @@ class Settings:
     workers: int = max(2, os.cpu_count() or 1)
     threads: int = 2
     timeout: int = 30
+    max_requests: int = 10_000
     log_level: str = "info"
 
     @classmethod

@@ -29,8 +29,8 @@ timeout = _settings.timeout
 graceful_timeout = 30
 keepalive = 5
 # Recycle workers now and then so that no slow leak can grow without bound.
-max_requests = 10_000
-max_requests_jitter = 1_000
+max_requests = _settings.max_requests
+max_requests_jitter = _settings.max_requests // 10
 # The heartbeat file on tmpfs: a slow or full disk must not get healthy workers killed.
 worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None
 loglevel = _settings.log_level

@@ -109,11 +109,12 @@ def _options(hint: Any) -> Options:
     return Options(language_hint=hint or None)
 
 
-def _optional_str(doc: Mapping[str, Any], name: str) -> str | None:
+def _optional_str(doc: Mapping[str, Any], name: str, integer_ok: bool = False) -> str | None:
     value = doc.get(name)
     if value is None:
         return None
-    if not isinstance(value, (str, int)) or isinstance(value, bool):
+    kinds = (str, int) if integer_ok else (str,)
+    if not isinstance(value, kinds) or isinstance(value, bool):
         raise Problem(400, "Bad Request", f"'{name}' must be a string")
     return str(value)
 
@@ -122,10 +123,12 @@ def _segment_document(doc: Any) -> Result:
     """One JSON document ({"text"|"html", "id"?, "url"?, "language"?}) to a Result."""
     if not isinstance(doc, dict):
         raise Problem(400, "Bad Request", "the JSON body must be an object")
-    rid = _optional_str(doc, "id")
+    rid = _optional_str(doc, "id", integer_ok=True)
     url = _optional_str(doc, "url")
     opts = _options(doc.get("language"))
     text, markup = doc.get("text"), doc.get("html")
+    if "text" in doc and "html" in doc:
+        raise Problem(400, "Bad Request", "give 'text' or 'html', not both")
     try:
         if isinstance(text, str):
             return segment(text, opts, id=rid, url=url)
@@ -136,6 +139,14 @@ def _segment_document(doc: Any) -> Result:
     if text is not None or markup is not None:
         raise Problem(400, "Bad Request", "'text' and 'html' must be strings")
     raise Problem(400, "Bad Request", "the document needs a 'text' or an 'html' field")
+
+
+def _flag(value: str, name: str) -> bool:
+    if value in ("1", "true", "yes"):
+        return True
+    if value in ("", "0", "false", "no"):
+        return False
+    raise Problem(400, "Bad Request", f"'{name}' must be 1, true, yes, 0, false or no")
 
 
 def _count_removed(result: Result) -> None:
@@ -196,7 +207,11 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     @app.errorhandler(HTTPException)
     def on_http(exc: HTTPException) -> Response:
         code = exc.code or 500
-        return _problem_response(Problem(code, exc.name, exc.description or exc.name))
+        response = _problem_response(Problem(code, exc.name, exc.description or exc.name))
+        for name, value in exc.get_headers():  # e.g. Allow on a 405, as RFC 9110 wants
+            if name.lower() != "content-type":
+                response.headers[name] = value
+        return response
 
     @app.errorhandler(Exception)
     def on_unexpected(exc: Exception) -> Response:
@@ -215,7 +230,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     def segment_one() -> Response:
         data = _read_body(settings)
         mimetype = request.mimetype
-        explain = request.args.get("explain", "") in ("1", "true", "yes")
+        explain = _flag(request.args.get("explain", ""), "explain")
         charset = request.mimetype_params.get("charset")
         try:
             if mimetype == "application/json":

@@ -197,6 +197,7 @@ def test_unknown_route_and_method(client: FlaskClient) -> None:
     assert r.status_code == 404 and r.mimetype == "application/problem+json"
     r = client.get("/segment")
     assert r.status_code == 405 and r.mimetype == "application/problem+json"
+    assert set(r.headers["Allow"].split(", ")) >= {"POST"}
     assert json.loads(r.data)["status"] == 405
 
 

@@ -1,0 +1,210 @@
+#!/usr/bin/env python3
+"""Load, memory and fault test of the service on loopback (needs `wrk`: apt-get install wrk).
+
+    python scripts/loadtest.py [--seconds 60] [--connections 64] [--requests 100000]
+
+1. starts `segmenter serve` (gunicorn, the project's defaults, 2 workers) on a free
+   127.0.0.1 port;
+2. wrk POSTs a mix of real page texts (the seeds and tests/fixtures/pages) for --seconds at
+   --connections, then more until --requests in all; prints req/s, p50/p99 and errors;
+3. RSS of each worker before and after, and its growth;
+4. fault: kills one worker with SIGKILL under load, waits for gunicorn to replace it, then
+   runs wrk again and requires zero errors after the restart.
+Every request goes to 127.0.0.1; every loop is bounded in time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def rss_kb(pid: int) -> int:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1])
+    return 0
+
+
+def workers(master: int) -> list[int]:
+    out = subprocess.run(["pgrep", "-P", str(master)], capture_output=True, text=True).stdout
+    return sorted(int(p) for p in out.split())
+
+
+def lua_script(path: Path) -> None:
+    pages = sorted((ROOT / "seeds").glob("*.txt")) + sorted(
+        (ROOT / "tests/fixtures/pages").glob("*.txt")
+    )
+    bodies = [p.read_text(encoding="utf-8") for p in pages]
+    entries = ",\n".join(f"[==[{b}]==]" for b in bodies)
+    path.write_text(
+        "local bodies = {\n" + entries + "\n}\n"
+        "local i = 0\n"
+        'wrk.method = "POST"\n'
+        'wrk.headers["Content-Type"] = "text/plain; charset=utf-8"\n'
+        "request = function()\n"
+        "  i = i % #bodies + 1\n"
+        '  return wrk.format("POST", "/segment", nil, bodies[i])\n'
+        "end\n",
+        encoding="utf-8",
+    )
+
+
+def run_wrk(url: str, lua: Path, seconds: int, connections: int) -> dict[str, float]:
+    cmd = ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", "-s", str(lua), url]
+    out = subprocess.run(cmd, capture_output=True, text=True, timeout=seconds + 60).stdout
+
+    def ms(label: str) -> float:
+        m = re.search(rf"^\s*{label}%\s+([\d.]+)(us|ms|s)", out, re.M)
+        if not m:
+            return float("nan")
+        return float(m.group(1)) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[m.group(2)]
+
+    total = re.search(r"(\d+) requests in", out)
+    rps = re.search(r"Requests/sec:\s+([\d.]+)", out)
+    non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    sock = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
+    return {
+        "requests": float(total.group(1)) if total else 0.0,
+        "rps": float(rps.group(1)) if rps else 0.0,
+        "p50_ms": ms("50"),
+        "p99_ms": ms("99"),
+        "errors": float(non2xx.group(1) if non2xx else 0)
+        + (sum(float(x) for x in sock.groups()) if sock else 0.0),
+    }
+
+
+def wait_ready(base: str, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(base + "/readyz", timeout=2) as r:
+                if r.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.2)
+    raise SystemExit("the service did not become ready")
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    ap.add_argument("--seconds", type=int, default=60)
+    ap.add_argument("--connections", type=int, default=64)
+    ap.add_argument("--requests", type=int, default=100_000)
+    ap.add_argument("--workers", type=int, default=2)
+    args = ap.parse_args()
+    if not shutil.which("wrk"):
+        print("wrk is missing: apt-get install wrk", file=sys.stderr)
+        return 2
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    # No recycling during the run, so RSS before and after belongs to the same worker.
+    env = dict(os.environ, SEGMENTER_LOG_LEVEL="warning", SEGMENTER_MAX_REQUESTS="0")
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "segmenter.cli",
+            "serve",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--workers",
+            str(args.workers),
+        ],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        wait_ready(base)
+        with tempfile.TemporaryDirectory() as tmp:
+            lua = Path(tmp) / "mix.lua"
+            lua_script(lua)
+            run_wrk(base + "/segment", lua, 3, 8)  # warm every worker
+            before = {pid: rss_kb(pid) for pid in workers(server.pid)}
+            main_run = run_wrk(base + "/segment", lua, args.seconds, args.connections)
+            total, extra_runs = main_run["requests"], 0
+            deadline = time.monotonic() + 10 * args.seconds
+            while total < args.requests and time.monotonic() < deadline:
+                more = run_wrk(base + "/segment", lua, 15, args.connections)
+                total += more["requests"]
+                main_run["errors"] += more["errors"]
+                extra_runs += 1
+            after = {pid: rss_kb(pid) for pid in workers(server.pid)}
+            print(
+                f"load: {args.seconds} s at {args.connections} connections, "
+                f"{args.workers} workers, mixed pages"
+            )
+            print(
+                f"  requests/s {main_run['rps']:.0f}  p50 {main_run['p50_ms']:.1f} ms  "
+                f"p99 {main_run['p99_ms']:.1f} ms  errors {main_run['errors']:.0f}  "
+                f"(total requests {total:.0f})"
+            )
+            for pid in sorted(set(before) & set(after)):
+                growth = (after[pid] - before[pid]) / before[pid] * 100 if before[pid] else 0
+                print(
+                    f"  worker {pid}: RSS {before[pid] / 1024:.1f} MB -> "
+                    f"{after[pid] / 1024:.1f} MB ({growth:+.1f} %)"
+                )
+            if set(before) != set(after):
+                print("  (workers were recycled by max_requests during the run)")
+
+            # Fault: kill a worker under load; after its replacement is up, nothing may fail.
+            victims = workers(server.pid)
+            loader = subprocess.Popen(
+                ["wrk", "-t2", f"-c{args.connections}", "-d8s", "-s", str(lua), base + "/segment"],
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
+            time.sleep(2)
+            try:
+                os.kill(victims[0], signal.SIGKILL)
+            except ProcessLookupError:
+                print("fault: the worker was already gone", file=sys.stderr)
+            deadline = time.monotonic() + 30
+            while time.monotonic() < deadline:
+                now = workers(server.pid)
+                if len(now) == args.workers and victims[0] not in now:
+                    break
+                time.sleep(0.2)
+            loader.wait(timeout=60)
+            after_restart = run_wrk(base + "/segment", lua, 10, args.connections)
+            replaced = victims[0] not in workers(server.pid)
+            print(
+                f"fault: killed worker {victims[0]}, replaced={replaced}; after the restart "
+                f"{after_restart['requests']:.0f} requests, errors {after_restart['errors']:.0f}"
+            )
+            ok = main_run["errors"] == 0 and after_restart["errors"] == 0 and replaced
+            return 0 if ok else 1
+    finally:
+        server.send_signal(signal.SIGTERM)
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            server.kill()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -78,12 +78,17 @@ def best_run(scores: Sequence[float]) -> tuple[int, int]:
 
 
 def extend_run(
-    kept: Sequence[Line], feats: Sequence[Features], end: int, closers: Sequence[int]
+    kept: Sequence[Line],
+    feats: Sequence[Features],
+    end: int,
+    closers: Sequence[int],
+    last_removed: int = 0,
 ) -> int:
     """The end of the story after extending the best run [.., end) up to a boundary.
 
     `closers` are the sorted line numbers of residue lines that close a story (footer, share,
-    ...). With no boundary ahead, only the closing sentences right after the run join it."""
+    ...); `last_removed` is the number of the page's last residue line. With no boundary
+    ahead, only the closing sentences right after the run join it."""
     if end == 0:
         return end
     items = [TailLine(kept[k], feats[k]) for k in range(end, len(kept))]
@@ -95,8 +100,8 @@ def extend_run(
         if opens_block(items, offset):
             return end + offset
         previous = item.line.number
-    if bisect_right(closers, previous) < len(closers):
-        return len(kept)  # closing residue after the last line: the page's end is the boundary
+    if last_removed > previous:
+        return len(kept)  # residue after the last line: the page's end is the boundary
     # No boundary in sight: keep only the closing sentences (a sign-off, a one-line quote).
     offset = 0
     while offset < len(items) and _is_closing_sentence(items[offset].features):
@@ -126,7 +131,8 @@ def split(
         if bisect_right(closers, kept[k].number) > bisect_right(closers, kept[k - 1].number):
             scores[k] -= _BARRIER
     start, end = best_run(scores)
-    end = extend_run(kept, feats, end, closers)
+    last_removed = max((r.line for r in cleaned.removed), default=0)
+    end = extend_run(kept, feats, end, closers, last_removed)
 
     removed: list[Removed] = []
     decisions: list[Decision] = []

@@ -20,21 +20,15 @@ import os
 import re
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from pathlib import Path
 
+from segmenter.localserver import running
+
 ROOT = Path(__file__).resolve().parent.parent
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def rss_kb(pid: int) -> int:
@@ -92,18 +86,6 @@ def run_wrk(url: str, lua: Path, seconds: int, connections: int) -> dict[str, fl
     }
 
 
-def wait_ready(base: str, timeout: float = 60) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(base + "/readyz", timeout=2) as r:
-                if r.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.2)
-    raise SystemExit("the service did not become ready")
-
-
 def main() -> int:
     ap = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -116,29 +98,10 @@ def main() -> int:
     if not shutil.which("wrk"):
         print("wrk is missing: apt-get install wrk", file=sys.stderr)
         return 2
-    port = free_port()
-    base = f"http://127.0.0.1:{port}"
     # No recycling during the run, so RSS before and after belongs to the same worker.
-    env = dict(os.environ, SEGMENTER_LOG_LEVEL="warning", SEGMENTER_MAX_REQUESTS="0")
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "segmenter.cli",
-            "serve",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-            "--workers",
-            str(args.workers),
-        ],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        wait_ready(base)
+    env = {"SEGMENTER_MAX_REQUESTS": "0"}
+    with running(workers=args.workers, env=env) as server:
+        base = server.base
         with tempfile.TemporaryDirectory() as tmp:
             lua = Path(tmp) / "mix.lua"
             lua_script(lua)
@@ -198,12 +161,6 @@ def main() -> int:
             )
             ok = main_run["errors"] == 0 and after_restart["errors"] == 0 and replaced
             return 0 if ok else 1
-    finally:
-        server.send_signal(signal.SIGTERM)
-        try:
-            server.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            server.kill()
 
 
 if __name__ == "__main__":

@@ -3,18 +3,14 @@ a difference is a failure, field by field."""
 
 from __future__ import annotations
 
-import os
-import signal
-import socket
-import subprocess
-import sys
-import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
+from segmenter.localserver import running
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "fixtures"
@@ -46,13 +42,6 @@ def update_golden(request: pytest.FixtureRequest) -> bool:
     return bool(request.config.getoption("--update-golden"))
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port: int = s.getsockname()[1]
-        return port
-
-
 def get(url: str, data: bytes | None = None, ctype: str = "text/plain") -> tuple[int, bytes]:
     req = urllib.request.Request(url, data=data, headers={"Content-Type": ctype})
     try:
@@ -65,28 +54,5 @@ def get(url: str, data: bytes | None = None, ctype: str = "text/plain") -> tuple
 @pytest.fixture(scope="session")
 def live_server() -> Iterator[str]:
     """`segmenter serve` (real gunicorn, 2 workers) on a free loopback port."""
-    port = free_port()
-    env = dict(os.environ, SEGMENTER_LOG_LEVEL="warning")
-    cmd = [sys.executable, "-m", "segmenter.cli", "serve", "--host", "127.0.0.1"]
-    cmd += ["--port", str(port), "--workers", "2"]
-    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    try:
-        while True:
-            try:
-                if get(base + "/readyz")[0] == 200:
-                    break
-            except OSError:
-                pass
-            if proc.poll() is not None or time.monotonic() > deadline:
-                err = proc.stderr.read().decode() if proc.stderr else ""
-                pytest.fail(f"gunicorn did not become ready: {err[-2000:]}")
-            time.sleep(0.2)
-        yield base
-    finally:
-        proc.send_signal(signal.SIGTERM)
-        try:
-            proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+    with running(workers=2) as server:
+        yield server.base

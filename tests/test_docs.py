@@ -47,3 +47,18 @@ def test_every_cli_command_is_documented() -> None:
     sub = next(a for a in parser._actions if a.dest == "command")
     for name in sub.choices:  # type: ignore[union-attr]
         assert f"segmenter {name}" in README, name
+
+
+def test_readme_example_is_the_real_output_for_seed_002() -> None:
+    import json
+
+    block = re.search(r"```json\n(.*?)\n```", README, re.S)
+    assert block
+    shown = json.loads(block.group(1))
+    golden = json.loads(
+        (ROOT / "tests/fixtures/golden/002_0b1dbd43aa0014da.json").read_text(encoding="utf-8")
+    )
+    assert shown["body"][:2] == golden["body"][:2] and shown["body"][-1] == golden["body"][-1]
+    assert {k: v for k, v in shown.items() if k != "body"} == {
+        k: v for k, v in golden.items() if k != "body"
+    }

@@ -33,6 +33,7 @@ _DEDUPE_MIN_WORDS = 8
 # up to the first line that opens a teaser block or a residue line of these kinds; with no such
 # boundary in sight it keeps only closing sentences.
 _BARRIER = 4.0
+_DATELINE_PENALTY = 2.0
 _STOP_REASONS = frozenset(
     {
         Reason.FOOTER,
@@ -53,6 +54,8 @@ def line_score(f: Features, text: str, strictness: float) -> float:
         return -8.0
     if f.truncation_mark:
         return -3.0
+    if f.words <= 12 and _is_dateline(text):
+        return -_DATELINE_PENALTY  # timestamps stand over comments and teasers, rarely in a story
     prose = f.cjk or f.stop_density >= _MIN_STOP
     if f.words >= _GOOD_WORDS and prose:
         score = 1.0 + min(f.words, _GOOD_CAP) / 15.0
@@ -62,6 +65,11 @@ def line_score(f: Features, text: str, strictness: float) -> float:
     if f.stop_density > 0 and f.words >= 3:
         return -0.3 - strictness * 0.4
     return -0.8 - strictness * 0.4
+
+
+def _is_dateline(text: str) -> bool:
+    weak = weak_reason(text)
+    return weak is not None and weak[0] is Reason.DATELINE
 
 
 def best_run(scores: Sequence[float]) -> tuple[int, int]:

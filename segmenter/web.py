@@ -186,18 +186,21 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         metrics.LATENCY.labels(route).observe(elapsed)
         response.headers["X-Request-ID"] = g.get("request_id", "")
         _maybe_gzip(response)
-        log.info(
-            json.dumps(
-                {
-                    "event": "request",
-                    "request_id": g.get("request_id"),
-                    "method": request.method,
-                    "path": request.path,
-                    "status": response.status_code,
-                    "ms": round(elapsed * 1000, 2),
-                }
+        # gunicorn's access log already has each request with its id: this line is for other
+        # servers and for debugging, and costs nothing at the default level.
+        if log.isEnabledFor(logging.DEBUG):
+            log.debug(
+                json.dumps(
+                    {
+                        "event": "request",
+                        "request_id": g.get("request_id"),
+                        "method": request.method,
+                        "path": request.path,
+                        "status": response.status_code,
+                        "ms": round(elapsed * 1000, 2),
+                    }
+                )
             )
-        )
         return response
 
     @app.errorhandler(Problem)

@@ -16,12 +16,12 @@ from .types import Line
 
 _TOKEN = re.compile(r"\w+")
 _LIST_MARK = re.compile(r"^(?:[*+•·o-]\s|\d{1,3}(?:\.\d{1,3})*[.)]?\s|step \d)", re.IGNORECASE)
-_LOOKBACK = 60  # kept lines above the story that may hold the title
+_LOOKBACK = 150  # kept lines above the story that may hold the title
 _MIN_WORDS, _MAX_WORDS = 2, 30
 _OPENING_TOKENS = 2000  # how much of the story the title's words are looked for in
 _MIN_SCORE = 1.0
 # Weights of the signals (tuned on the dev split as a whole, a handful of numbers).
-W_SHAPE, W_STORY, W_SLUG, W_DISTANCE, W_LIST = 1.0, 2.0, 3.0, 0.06, 1.5
+W_SHAPE, W_STORY, W_SLUG, W_DISTANCE, W_LIST = 1.0, 2.0, 3.0, 0.01, 1.5
 
 
 def slug_tokens(url: str | None) -> frozenset[str]:

@@ -16,12 +16,16 @@ from .types import Line
 
 _TOKEN = re.compile(r"\w+")
 _LIST_MARK = re.compile(r"^(?:[*+•·o-]\s|\d{1,3}(?:\.\d{1,3})*[.)]?\s|step \d)", re.IGNORECASE)
-_LOOKBACK = 150  # kept lines above the story that may hold the title
+# How far above the story the title is looked for, and what each line of distance costs. With
+# a URL, its slug can vouch for a headline far above the story (pages put menus, galleries and
+# bylines between the two); without one, nearness is the better evidence.
+_LOOKBACK, _LOOKBACK_WITH_SLUG = 60, 150
 _MIN_WORDS, _MAX_WORDS = 2, 30
 _OPENING_TOKENS = 2000  # how much of the story the title's words are looked for in
 _MIN_SCORE = 1.0
 # Weights of the signals (tuned on the dev split as a whole, a handful of numbers).
-W_SHAPE, W_STORY, W_SLUG, W_DISTANCE, W_LIST = 1.0, 2.0, 3.0, 0.01, 1.5
+W_SHAPE, W_STORY, W_SLUG, W_LIST = 1.0, 2.0, 3.0, 1.5
+W_DISTANCE, W_DISTANCE_WITH_SLUG = 0.06, 0.01
 
 
 def slug_tokens(url: str | None) -> frozenset[str]:
@@ -80,7 +84,10 @@ def pick(
             break
     slug = slug_tokens(url)
     best, best_score = None, _MIN_SCORE
-    candidates = list(range(start - 1, max(-1, start - 1 - _LOOKBACK), -1))
+    lookback, w_distance = (
+        (_LOOKBACK_WITH_SLUG, W_DISTANCE_WITH_SLUG) if url else (_LOOKBACK, W_DISTANCE)
+    )
+    candidates = list(range(start - 1, max(-1, start - 1 - lookback), -1))
     if start < end and feats[start].words <= _MAX_WORDS:
         candidates.insert(0, start)  # the story's first line may be its headline
     for k in candidates:
@@ -91,7 +98,7 @@ def pick(
         if not words:
             continue
         story = sum(w in opening for w in words) / len(words) if k != start else 0.5
-        score = W_SHAPE * shape + W_STORY * story - W_DISTANCE * abs(start - 1 - k)
+        score = W_SHAPE * shape + W_STORY * story - w_distance * abs(start - 1 - k)
         if slug:
             score += W_SLUG * sum(w in slug for w in words) / len(words)
         if score > best_score:

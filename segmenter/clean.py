@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from .ruleset import MAX_RULE_CHARS, matcher
+from .ruleset import MAX_RULE_CHARS, blocks, key_of, matcher
 from .types import Cleaned, Line, Reason, Removed
 
 
@@ -48,3 +48,16 @@ def clean(lines: tuple[Line, ...]) -> Cleaned:
         else:
             removed.append(Removed(line.text, line.number, hit[0], hit[1]))
     return Cleaned(tuple(kept), tuple(removed))
+
+
+def header_rule(text: str) -> str | None:
+    """Name of the rule by which the line is a teaser block header, or None."""
+    if len(text) > MAX_RULE_CHARS:
+        return None
+    key = key_of(text)
+    b = blocks()
+    if key in b.headers:
+        return "header"
+    if len(key.split()) <= 8 and any(p.fullmatch(key) for p in b.header_patterns):
+        return "header-pattern"
+    return None

@@ -8,7 +8,9 @@ from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 
+from .clean import header_rule, weak_reason
 from .ruleset import blocks, stopwords
+from .types import Reason
 
 _TOKEN = re.compile(r"\w+")
 # Scripts written without spaces between words: a line's length in characters, not its token
@@ -34,6 +36,8 @@ class Features:
     kicker: str | None  # "‘AT RISK’: ..." -> "AT RISK"
     truncation_mark: bool  # ends in "…", "...", "Read more"
     cjk: bool
+    header: str | None  # rule by which the line heads a teaser block ("Related", "Most read")
+    weak: tuple[Reason, str] | None  # byline / dateline reason and rule, if the line is one
 
 
 def page_stopwords(texts: list[str]) -> tuple[str, frozenset[str]]:
@@ -92,4 +96,6 @@ def features(text: str, stops: frozenset[str]) -> Features:
         kicker=kicker_of(text),
         truncation_mark=low.endswith(blocks().truncation_marks),
         cjk=cjk,
+        header=header_rule(text),
+        weak=weak_reason(text),
     )

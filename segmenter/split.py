@@ -15,10 +15,9 @@ from __future__ import annotations
 from bisect import bisect_right
 from collections.abc import Sequence
 
-from .clean import weak_reason
 from .features import Features, features
 from .options import Options
-from .teasers import TailLine, header_rule, opens_block, parse_tail
+from .teasers import TailLine, opens_block, parse_tail
 from .title import pick as pick_title
 from .types import Cleaned, Decision, Line, Piece, Reason, Removed, Split
 
@@ -48,13 +47,13 @@ _STOP_REASONS = frozenset(
 
 def line_score(f: Features, text: str, strictness: float) -> float:
     """How much a line looks like story prose (> 0) or like residue and teasers (< 0)."""
-    if header_rule(text):
+    if f.header:
         return -8.0
     if f.kicker and f.words >= 8 and not f.sentence_end:
         return -8.0
     if f.truncation_mark:
         return -3.0
-    if f.words <= 12 and _is_dateline(text):
+    if f.words <= 12 and f.weak is not None and f.weak[0] is Reason.DATELINE:
         return -_DATELINE_PENALTY  # timestamps stand over comments and teasers, rarely in a story
     prose = f.cjk or f.stop_density >= _MIN_STOP
     if f.words >= _GOOD_WORDS and prose:
@@ -65,11 +64,6 @@ def line_score(f: Features, text: str, strictness: float) -> float:
     if f.stop_density > 0 and f.words >= 3:
         return -0.3 - strictness * 0.4
     return -0.8 - strictness * 0.4
-
-
-def _is_dateline(text: str) -> bool:
-    weak = weak_reason(text)
-    return weak is not None and weak[0] is Reason.DATELINE
 
 
 def best_run(scores: Sequence[float]) -> tuple[int, int]:
@@ -123,7 +117,7 @@ def _is_closing_sentence(f: Features) -> bool:
 
 def _opens_story(f: Features, line: Line) -> bool:
     """A line that can be the first of the story: prose, not a byline or a date."""
-    return f.words >= 6 and f.stop_density > 0 and weak_reason(line.text) is None
+    return f.words >= 6 and f.stop_density > 0 and f.weak is None
 
 
 def split(
@@ -163,9 +157,11 @@ def split(
         if k == title_index:
             continue
         line = kept[k]
-        weak = weak_reason(line.text)
         short = feats[k].words <= 8
-        reason, rule = weak or (Reason.NAVIGATION if short else Reason.OTHER, "before-story")
+        reason, rule = feats[k].weak or (
+            Reason.NAVIGATION if short else Reason.OTHER,
+            "before-story",
+        )
         removed.append(Removed(line.text, line.number, reason, rule))
         decisions.append(Decision(line.number, "removed", rule, round(scores[k], 3)))
 

@@ -17,11 +17,9 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 
-from .clean import weak_reason
 from .features import Features
-from .ruleset import MAX_RULE_CHARS, blocks, key_of
+from .ruleset import blocks, key_of
 from .types import Decision, Line, Reason, Removed, Teaser
 
 _NUMBERED = re.compile(r"^(\d{1,2})[.)]?\s+(\S.*)$")
@@ -50,20 +48,6 @@ def _next(items: Sequence[TailLine], i: int) -> TailLine | None:
     return None
 
 
-@lru_cache(maxsize=1 << 16)  # pure: the answer depends on the text alone
-def header_rule(text: str) -> str | None:
-    """Name of the rule by which the line is a teaser block header, or None."""
-    if len(text) > MAX_RULE_CHARS:
-        return None
-    key = key_of(text)
-    b = blocks()
-    if key in b.headers:
-        return "header"
-    if len(key.split()) <= 8 and any(p.fullmatch(key) for p in b.header_patterns):
-        return "header-pattern"
-    return None
-
-
 def label_of(text: str) -> tuple[str, str] | None:
     """`Related: Title` -> ("Related", "Title")."""
     i = text.find(":", 0, 40)
@@ -78,22 +62,23 @@ def label_of(text: str) -> tuple[str, str] | None:
 def _is_title(t: TailLine) -> bool:
     f = t.features
     text = t.line.text
-    if not 1 <= f.words <= _TITLE_MAX_WORDS or f.kicker or _is_meta(t):
+    if not 1 <= f.words <= _TITLE_MAX_WORDS or f.kicker:
         return False
     if text.endswith(".") and not text.endswith("..."):
         return False
-    return text[0].isupper() or text[0].isdigit() or text[0] in "‘'\"“¿¡" or f.cjk
+    starts_well = text[0].isupper() or text[0].isdigit() or text[0] in "‘'\"“¿¡" or f.cjk
+    return starts_well and not _is_meta(t)  # the regex-backed test last
 
 
 def _is_lede(t: TailLine) -> bool:
-    return t.features.words >= _LEDE_MIN_WORDS and header_rule(t.line.text) is None
+    return t.features.words >= _LEDE_MIN_WORDS and t.features.header is None
 
 
 def _is_meta(t: TailLine) -> bool:
     text = t.line.text
     if _READ_TIME.match(text):
         return True
-    return t.features.words <= 12 and weak_reason(text) is not None
+    return t.features.words <= 12 and t.features.weak is not None
 
 
 def _truncated(t: TailLine) -> bool:
@@ -149,7 +134,7 @@ def parse_tail(items: Sequence[TailLine]) -> tuple[list[Teaser], list[Removed], 
         cur = items[i]
         text, f = cur.line.text, cur.features
         nxt = _next(items, i)
-        hdr = header_rule(text)
+        hdr = f.header
         if hdr:
             removed.append(Removed(text, cur.line.number, Reason.RELATED_HEADER, hdr))
             decisions.append(Decision(cur.line.number, "removed", hdr))
@@ -202,7 +187,8 @@ def parse_tail(items: Sequence[TailLine]) -> tuple[list[Teaser], list[Removed], 
             trunc = any(g.features.truncation_mark for g in group[2:])
             take(_teaser(group, nxt.line.text, parts, trunc, kicker=text), "card", j - i)
             continue
-        if _is_title(cur) and nxt is not None:
+        title = _is_title(cur)
+        if title and nxt is not None:
             lede = _is_lede(nxt) and (
                 nxt.features.truncation_mark or not _is_title_block_start(nxt)
             )
@@ -217,11 +203,10 @@ def parse_tail(items: Sequence[TailLine]) -> tuple[list[Teaser], list[Removed], 
                 group = items[i:j]
                 take(_teaser(group, text, [g.line.text for g in group], False), "title+meta", j - i)
                 continue
-        if in_block and _is_title(cur):
+        if in_block and title:
             take(_teaser([cur], text, [text], False), "title", 1)
             continue
-        weak = weak_reason(text)
-        reason, rule = weak if weak else (Reason.FOOTER, "after-story")
+        reason, rule = f.weak or (Reason.FOOTER, "after-story")
         removed.append(Removed(text, cur.line.number, reason, rule))
         decisions.append(Decision(cur.line.number, "removed", rule))
         i += 1
@@ -234,7 +219,7 @@ def opens_block(items: Sequence[TailLine], i: int) -> str | None:
     cur = items[i]
     text, f = cur.line.text, cur.features
     nxt = _next(items, i)
-    if header_rule(text):
+    if f.header:
         return "header"
     if f.kicker and f.words >= _KICKER_MIN_WORDS and not f.sentence_end:
         return "kicker"

@@ -9,9 +9,7 @@ import re
 from collections.abc import Sequence
 from urllib.parse import unquote, urlsplit
 
-from .clean import weak_reason
 from .features import Features
-from .teasers import header_rule
 from .types import Line
 
 _TOKEN = re.compile(r"\w+")
@@ -54,7 +52,7 @@ def _shape(line: Line, f: Features) -> float | None:
         return None
     if (text.endswith(".") and not text.endswith("...")) or text.endswith(":"):
         return None
-    if weak_reason(text) is not None or header_rule(text) is not None:
+    if f.weak is not None or f.header is not None:
         return None
     score = 0.5 + 0.5 * f.capitalised
     if _LIST_MARK.match(text):

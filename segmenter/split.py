@@ -28,11 +28,10 @@ _GOOD_CAP = 80
 _MIN_STOP = 0.18
 # Only repeats of long lines are duplicates: short lines ("Price", "Pros") repeat as structure.
 _DEDUPE_MIN_WORDS = 8
-# After the best run, the story goes on over short lines (a sign-off, a closing list, a table)
-# up to the first line that opens a teaser block or a residue line of these kinds; with no such
-# boundary in sight it keeps only closing sentences.
+# What the story run pays to cross a closing residue line, and a dateline-shaped line.
 _BARRIER = 4.0
 _DATELINE_PENALTY = 2.0
+# Residue that closes a story: the run pays to cross it, and its extension stops at it.
 _STOP_REASONS = frozenset(
     {
         Reason.FOOTER,
@@ -45,7 +44,7 @@ _STOP_REASONS = frozenset(
 )
 
 
-def line_score(f: Features, text: str, strictness: float) -> float:
+def line_score(f: Features, strictness: float) -> float:
     """How much a line looks like story prose (> 0) or like residue and teasers (< 0)."""
     if f.header:
         return -8.0
@@ -64,6 +63,11 @@ def line_score(f: Features, text: str, strictness: float) -> float:
     if f.stop_density > 0 and f.words >= 3:
         return -0.3 - strictness * 0.4
     return -0.8 - strictness * 0.4
+
+
+def residue_between(numbers: Sequence[int], a: int, b: int) -> bool:
+    """Whether one of the sorted line `numbers` lies after line a, up to line b."""
+    return bisect_right(numbers, b) > bisect_right(numbers, a)
 
 
 def best_run(scores: Sequence[float]) -> tuple[int, int]:
@@ -88,6 +92,8 @@ def extend_run(
 ) -> int:
     """The end of the story after extending the best run [.., end) up to a boundary.
 
+    After its best run, the story goes on over short lines (a sign-off, a closing list, a
+    table) up to the first line that opens a teaser block or the first closing residue line.
     `closers` are the sorted line numbers of residue lines that close a story (footer, share,
     ...); `last_removed` is the number of the page's last residue line. With no boundary
     ahead, only the closing sentences right after the run join it."""
@@ -97,7 +103,7 @@ def extend_run(
     previous = kept[end - 1].number
     for offset, item in enumerate(items):
         # A closing residue line between the previous line and this one ends the story there.
-        if bisect_right(closers, item.line.number) > bisect_right(closers, previous):
+        if residue_between(closers, previous, item.line.number):
             return end + offset
         if opens_block(items, offset):
             return end + offset
@@ -126,11 +132,11 @@ def split(
 
     kept = cleaned.kept
     feats = [features(line.text, stops) for line in kept]
-    scores = [line_score(f, kept[k].text, options.strictness) for k, f in enumerate(feats)]
+    scores = [line_score(f, options.strictness) for f in feats]
     closers = sorted(r.line for r in cleaned.removed if r.reason in _STOP_REASONS)
     # Crossing closing residue (a share bar, a footer, a comment marker) costs the story run.
     for k in range(1, len(kept)):
-        if bisect_right(closers, kept[k].number) > bisect_right(closers, kept[k - 1].number):
+        if residue_between(closers, kept[k - 1].number, kept[k].number):
             scores[k] -= _BARRIER
     start, end = best_run(scores)
     last_removed = max((r.line for r in cleaned.removed), default=0)
@@ -179,15 +185,15 @@ def split(
         decisions.append(Decision(line.number, "body", "story-run", round(scores[k], 3)))
 
     removed_numbers = sorted(r.line for r in cleaned.removed)
-
-    def joined(k: int) -> bool:
-        """No removed line between kept[k - 1] and kept[k]."""
-        if k == 0:
-            return True
-        before = bisect_right(removed_numbers, kept[k - 1].number)
-        return bisect_right(removed_numbers, kept[k].number) == before
-
-    tail = [TailLine(kept[k], feats[k], joined(k)) for k in range(end, len(kept))]
+    tail = [
+        TailLine(
+            kept[k],
+            feats[k],
+            joined=k == 0
+            or not residue_between(removed_numbers, kept[k - 1].number, kept[k].number),
+        )
+        for k in range(end, len(kept))
+    ]
     teasers, tail_removed, tail_decisions = parse_tail(tail)
     removed.extend(tail_removed)
     decisions.extend(tail_decisions)

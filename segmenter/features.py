@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from .clean import header_rule, weak_reason
-from .ruleset import blocks, stopwords
+from .ruleset import blocks, stopword_hits, stopwords
 from .types import Reason
 
 _TOKEN = re.compile(r"\w+")
@@ -49,14 +49,12 @@ def page_stopwords(texts: list[str]) -> tuple[str, frozenset[str]]:
         if len(tokens) >= _VOTE_TOKENS:
             break
     counts = Counter(tokens[:_VOTE_TOKENS])
-    lists = stopwords()
     best, best_hits = "en", -1
-    for code, words in lists.items():
-        hits = sum(map(counts.__getitem__, words.intersection(counts)))
+    for hits, code in stopword_hits(counts):
         # English wins ties: it is the commonest language of the input by far.
         if hits > best_hits or (hits == best_hits and code == "en"):
             best, best_hits = code, hits
-    return best, lists.get(best, frozenset())
+    return best, stopwords().get(best, frozenset())
 
 
 def kicker_of(text: str) -> str | None:

@@ -17,7 +17,7 @@ from langdetect import DetectorFactory
 from langdetect.detector_factory import PROFILES_DIRECTORY
 from langdetect.lang_detect_exception import LangDetectException
 
-from .ruleset import stopwords
+from .ruleset import stopword_hits
 from .types import Language
 
 _WORD = re.compile(r"\w+")
@@ -65,19 +65,12 @@ def sample(texts: list[str], limit: int) -> str:
 
 def fast_path(text: str) -> Language | None:
     """The language when the script or the stop words make it plain; None when unsure."""
-    letters = sum(c.isalpha() for c in text)
+    letters = sum(map(str.isalpha, text))
     for code, script, share in _SCRIPTS:
         if len(script.findall(text)) >= share * letters:
             return Language(code, 1.0)
     tokens = _WORD.findall(text.lower())
-    counts = Counter(tokens)
-    hits = sorted(
-        (
-            (sum(map(counts.__getitem__, words.intersection(counts))), code)
-            for code, words in stopwords().items()
-        ),
-        reverse=True,
-    )
+    hits = sorted(stopword_hits(Counter(tokens)), reverse=True)
     (top, code), (second, _) = hits[0], hits[1]
     decisive = top >= _VOTE_MIN_HITS and top >= _VOTE_MIN_SHARE * len(tokens)
     if decisive and top >= _VOTE_MARGIN * second:
@@ -89,7 +82,7 @@ def fast_path(text: str) -> Language | None:
 def detect(text: str, hint: str | None = None, fast: bool = True) -> Language:
     """The language of `text`; the caller's hint when detection cannot decide."""
     fallback = Language(hint, 0.0) if hint else UNDETERMINED
-    if sum(c.isalpha() for c in text) < _MIN_LETTERS:
+    if sum(map(str.isalpha, text)) < _MIN_LETTERS:
         return fallback
     if fast:
         quick = fast_path(text)

@@ -209,9 +209,32 @@ def stopwords() -> dict[str, frozenset[str]]:
     }
 
 
+@cache
+def stopword_index() -> tuple[tuple[str, ...], dict[str, tuple[int, ...]]]:
+    """(codes, word -> indexes into codes of the lists that hold the word): one pass over a
+    page's tokens counts the hits of every list."""
+    lists = stopwords()
+    codes = tuple(lists)
+    index: dict[str, list[int]] = {}
+    for i, code in enumerate(codes):
+        for word in lists[code]:
+            index.setdefault(word, []).append(i)
+    return codes, {word: tuple(ids) for word, ids in index.items()}
+
+
+def stopword_hits(counts: dict[str, int]) -> list[tuple[int, str]]:
+    """(hits, code) for every stop-word list, given a page's token counts."""
+    codes, index = stopword_index()
+    hits = [0] * len(codes)
+    for token, n in counts.items():
+        for i in index.get(token, ()):
+            hits[i] += n
+    return list(zip(hits, codes, strict=True))
+
+
 def load_all() -> None:
     """Load and compile every rule file now (the service calls this at start-up)."""
     matcher(strong=True)
     matcher(strong=False)
     blocks()
-    stopwords()
+    stopword_index()

@@ -54,6 +54,7 @@ def _options(args: argparse.Namespace, language: str | None = None) -> Options:
         strictness=args.strictness,
         language_hint=language or getattr(args, "language", None),
         detect_language=not args.no_language,
+        explain=getattr(args, "explain", False),
     )
 
 
@@ -74,7 +75,7 @@ def cmd_segment(args: argparse.Namespace) -> int:
             raise CliError(f"{args.file}: is a directory") from exc
     opts = _options(args)
     result = segment_html(data, opts) if args.html else segment(data, opts)
-    out = result.to_dict(explain=args.explain)
+    out = result.to_dict()
     print(json.dumps(out, ensure_ascii=False, indent=2 if args.pretty else None))
     return 0
 
@@ -96,6 +97,8 @@ def segment_record(record: Any, opts: Options) -> Result:
             language_sample=opts.language_sample,
             detect_language=opts.detect_language,
             dedupe=opts.dedupe,
+            backfill=opts.backfill,
+            explain=opts.explain,
         )
     url = record.get("url")
     url = url if isinstance(url, str) and url else None

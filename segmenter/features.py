@@ -7,6 +7,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import islice
 
 from .clean import header_rule, weak_reason
 from .ruleset import blocks, stopword_hits, stopwords
@@ -45,7 +46,8 @@ def page_stopwords(texts: list[str]) -> tuple[str, frozenset[str]]:
     tokens; English when nothing stands out."""
     tokens: list[str] = []
     for text in texts:
-        tokens.extend(t.lower() for t in _TOKEN.findall(text))
+        # finditer, not findall: a hostile multi-megabyte line is read only as far as needed.
+        tokens.extend(m.group().lower() for m in islice(_TOKEN.finditer(text), _VOTE_TOKENS))
         if len(tokens) >= _VOTE_TOKENS:
             break
     counts = Counter(tokens[:_VOTE_TOKENS])

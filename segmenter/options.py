@@ -20,6 +20,8 @@ class Options:
     dedupe: remove later verbatim repeats of a long line seen before (reason "duplicate").
     backfill: start the story right under its headline (from its first prose line), not at
         the densest run of paragraphs, which can begin well below the headline.
+    explain: record, per line, the rule or score that decided its fate (`Result.to_dict()`
+        then has "explain"). Off by default: it costs an object per line.
     """
 
     max_chars: int = 5_000_000
@@ -29,6 +31,7 @@ class Options:
     detect_language: bool = True
     dedupe: bool = True
     backfill: bool = False
+    explain: bool = False
 
     def __post_init__(self) -> None:
         if not 0.0 <= self.strictness <= 1.0:

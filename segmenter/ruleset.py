@@ -14,8 +14,8 @@ import justext
 from .errors import RulesError
 from .types import Reason
 
-# Residue lines are short; matching patterns only on lines up to this length keeps every
-# pattern linear in the input, whatever a hostile line looks like.
+# Residue lines are short; applying rules only to lines up to this length keeps every
+# pattern linear in the input, whatever a hostile line looks like, and long lines cheap.
 MAX_RULE_CHARS = 400
 
 _QUOTES = str.maketrans(
@@ -145,13 +145,14 @@ class Matcher:
     word_rules: tuple[int, ...]
 
     def first(self, text: str) -> LineRule | None:
+        if len(text) > MAX_RULE_CHARS:
+            return None  # residue is short: no rule looks at a longer line
         key = key_of(text)
         found = self.phrases.get(key, len(self.rules))
-        if len(text) <= MAX_RULE_CHARS:
-            regex = self.prose_patterns if SENTENCE_END.search(text) else self.patterns
-            m = regex.fullmatch(key) if regex is not None else None
-            if m is not None and m.lastgroup:
-                found = min(found, int(m.lastgroup[1:]))
+        regex = self.prose_patterns if SENTENCE_END.search(text) else self.patterns
+        m = regex.fullmatch(key) if regex is not None else None
+        if m is not None and m.lastgroup:
+            found = min(found, int(m.lastgroup[1:]))
         for index in self.word_rules:
             if index >= found:
                 break

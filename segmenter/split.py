@@ -144,13 +144,17 @@ def split(
 
     removed: list[Removed] = []
     decisions: list[Decision] = []
+    explain = options.explain
 
     title_index, title_score = pick_title(kept, feats, start, end, stops, url)
     title = None
     if title_index is not None:
         t = kept[title_index]
         title = Piece(t.text, t.number)
-        decisions.append(Decision(t.number, "title", "best-title-candidate", round(title_score, 3)))
+        if explain:
+            decisions.append(
+                Decision(t.number, "title", "best-title-candidate", round(title_score, 3))
+            )
     # The story starts under its headline: lines between the title and the best run join the
     # story unless they are prose-less residue (bylines, datelines, link-like lines).
     body_start = start + 1 if title_index == start else start
@@ -169,7 +173,8 @@ def split(
             "before-story",
         )
         removed.append(Removed(line.text, line.number, reason, rule))
-        decisions.append(Decision(line.number, "removed", rule, round(scores[k], 3)))
+        if explain:
+            decisions.append(Decision(line.number, "removed", rule, round(scores[k], 3)))
 
     body: list[Piece] = []
     seen: set[str] = {title.text} if title else set()
@@ -178,11 +183,13 @@ def split(
         repeat = line.text in seen and (feats[k].words >= _DEDUPE_MIN_WORDS or k == body_start)
         if options.dedupe and repeat:
             removed.append(Removed(line.text, line.number, Reason.DUPLICATE, "repeated-line"))
-            decisions.append(Decision(line.number, "removed", "repeated-line"))
+            if explain:
+                decisions.append(Decision(line.number, "removed", "repeated-line"))
             continue
         seen.add(line.text)
         body.append(Piece(line.text, line.number))
-        decisions.append(Decision(line.number, "body", "story-run", round(scores[k], 3)))
+        if explain:
+            decisions.append(Decision(line.number, "body", "story-run", round(scores[k], 3)))
 
     removed_numbers = sorted(r.line for r in cleaned.removed)
     tail = [
@@ -194,11 +201,11 @@ def split(
         )
         for k in range(end, len(kept))
     ]
-    teasers, tail_removed, tail_decisions = parse_tail(tail)
+    teasers, tail_removed, tail_decisions = parse_tail(tail, explain)
     removed.extend(tail_removed)
-    decisions.extend(tail_decisions)
-    for r in cleaned.removed:
-        decisions.append(Decision(r.line, "removed", r.rule))
+    if explain:
+        decisions.extend(tail_decisions)
+        decisions.extend(Decision(r.line, "removed", r.rule) for r in cleaned.removed)
 
     all_removed = sorted([*cleaned.removed, *removed], key=lambda r: r.line)
     return Split(

@@ -112,8 +112,11 @@ def _meta_run(items: Sequence[TailLine], j: int) -> int:
     return j
 
 
-def parse_tail(items: Sequence[TailLine]) -> tuple[list[Teaser], list[Removed], list[Decision]]:
-    """Teasers, block headers and residue among the lines after the story."""
+def parse_tail(
+    items: Sequence[TailLine], explain: bool = False
+) -> tuple[list[Teaser], list[Removed], list[Decision]]:
+    """Teasers, block headers and residue among the lines after the story (and, with
+    `explain`, the rule that decided each line)."""
     teasers: list[Teaser] = []
     removed: list[Removed] = []
     decisions: list[Decision] = []
@@ -125,8 +128,9 @@ def parse_tail(items: Sequence[TailLine]) -> tuple[list[Teaser], list[Removed], 
     def take(teaser: Teaser, rule: str, count: int) -> None:
         nonlocal i, in_block
         teasers.append(teaser)
-        for k in range(i, i + count):
-            decisions.append(Decision(items[k].line.number, "teaser", rule))
+        if explain:
+            for k in range(i, i + count):
+                decisions.append(Decision(items[k].line.number, "teaser", rule))
         i += count
         in_block = True
 
@@ -137,7 +141,8 @@ def parse_tail(items: Sequence[TailLine]) -> tuple[list[Teaser], list[Removed], 
         hdr = f.header
         if hdr:
             removed.append(Removed(text, cur.line.number, Reason.RELATED_HEADER, hdr))
-            decisions.append(Decision(cur.line.number, "removed", hdr))
+            if explain:
+                decisions.append(Decision(cur.line.number, "removed", hdr))
             in_block = True
             expected_number = 1
             i += 1
@@ -208,7 +213,8 @@ def parse_tail(items: Sequence[TailLine]) -> tuple[list[Teaser], list[Removed], 
             continue
         reason, rule = f.weak or (Reason.FOOTER, "after-story")
         removed.append(Removed(text, cur.line.number, reason, rule))
-        decisions.append(Decision(cur.line.number, "removed", rule))
+        if explain:
+            decisions.append(Decision(cur.line.number, "removed", rule))
         i += 1
     return teasers, removed, decisions
 

@@ -155,7 +155,8 @@ class Result:
     source: str = "text"
     decisions: tuple[Decision, ...] = field(default=(), compare=False)
 
-    def to_dict(self, explain: bool = False) -> dict[str, Any]:
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON contract; with "explain" when the result was made with Options(explain=True)."""
         out: dict[str, Any] = {}
         if self.id is not None:
             out["id"] = self.id
@@ -172,7 +173,7 @@ class Result:
             "teasers": len(self.teasers),
             "removed": len(self.removed),
         }
-        if explain:
+        if self.decisions:
             out["explain"] = [d.to_dict() for d in self.decisions]
         return out
 

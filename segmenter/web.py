@@ -103,10 +103,10 @@ def _json_body(data: bytes) -> Any:
         raise Problem(400, "Bad Request", f"malformed JSON: {str(exc)[:200]}") from exc
 
 
-def _options(hint: Any) -> Options:
+def _options(hint: Any, explain: bool = False) -> Options:
     if hint is not None and not isinstance(hint, str):
         raise Problem(400, "Bad Request", "'language' must be a string")
-    return Options(language_hint=hint or None)
+    return Options(language_hint=hint or None, explain=explain)
 
 
 def _optional_str(doc: Mapping[str, Any], name: str, integer_ok: bool = False) -> str | None:
@@ -119,13 +119,13 @@ def _optional_str(doc: Mapping[str, Any], name: str, integer_ok: bool = False) -
     return str(value)
 
 
-def _segment_document(doc: Any) -> Result:
+def _segment_document(doc: Any, explain: bool = False) -> Result:
     """One JSON document ({"text"|"html", "id"?, "url"?, "language"?}) to a Result."""
     if not isinstance(doc, dict):
         raise Problem(400, "Bad Request", "the JSON body must be an object")
     rid = _optional_str(doc, "id", integer_ok=True)
     url = _optional_str(doc, "url")
-    opts = _options(doc.get("language"))
+    opts = _options(doc.get("language"), explain)
     text, markup = doc.get("text"), doc.get("html")
     if "text" in doc and "html" in doc:
         raise Problem(400, "Bad Request", "give 'text' or 'html', not both")
@@ -237,11 +237,11 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         charset = request.mimetype_params.get("charset")
         try:
             if mimetype == "application/json":
-                result = _segment_document(_json_body(data))
+                result = _segment_document(_json_body(data), explain)
             elif mimetype == "text/plain":
-                result = segment(data, Options(), charset=charset)
+                result = segment(data, Options(explain=explain), charset=charset)
             elif mimetype == "text/html":
-                result = segment_html(data, Options(), charset=charset)
+                result = segment_html(data, Options(explain=explain), charset=charset)
             else:
                 raise Problem(
                     415,
@@ -252,7 +252,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
             raise _from_input_error(exc) from exc
         metrics.DOC_BYTES.observe(len(data))
         _count_removed(result)
-        return _json(result.to_dict(explain=explain))
+        return _json(result.to_dict())
 
     @app.post("/segment/batch")
     def segment_batch() -> Response:

@@ -22,7 +22,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import FIXTURES, SEEDS
-from segmenter import InputError, Result, segment
+from segmenter import InputError, Options, Result, segment
 from segmenter.normalize import normalize_text, split_lines
 
 settings.register_profile(
@@ -136,9 +136,12 @@ def check_invariants(text: str, result: Result) -> None:
     assert body == sorted(body)
 
 
+EXPLAIN = Options(explain=True)
+
+
 def run_checked(text: str | bytes) -> None:
     try:
-        result = segment(text)
+        result = segment(text, EXPLAIN)
     except InputError:
         decoded = text if isinstance(text, str) else None
         if decoded is not None:
@@ -146,8 +149,11 @@ def run_checked(text: str | bytes) -> None:
         return
     if isinstance(text, str):
         check_invariants(text, result)
-    again = segment(text)
-    assert json.dumps(result.to_dict(explain=True)) == json.dumps(again.to_dict(explain=True))
+    again = segment(text, EXPLAIN)
+    assert json.dumps(result.to_dict()) == json.dumps(again.to_dict())
+    # Explaining changes nothing but the "explain" field.
+    plain = segment(text).to_dict()
+    assert plain == {k: v for k, v in result.to_dict().items() if k != "explain"}
 
 
 @given(pages())
@@ -174,8 +180,9 @@ def test_same_json_across_processes_and_hash_seeds(tmp_path: Path) -> None:
     script = (
         "import json, sys, segmenter\n"
         "for path in sys.argv[1:]:\n"
-        "    r = segmenter.segment(open(path, encoding='utf-8').read())\n"
-        "    print(json.dumps(r.to_dict(explain=True), ensure_ascii=False))\n"
+        "    opts = segmenter.Options(explain=True)\n"
+        "    r = segmenter.segment(open(path, encoding='utf-8').read(), opts)\n"
+        "    print(json.dumps(r.to_dict(), ensure_ascii=False))\n"
     )
     paths = [str(p) for p in sorted(SEEDS.glob("*.txt"))]
     paths += [str(p) for p in sorted((FIXTURES / "pages").glob("*.txt"))]

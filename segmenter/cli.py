@@ -20,8 +20,7 @@ from typing import IO, Any
 from . import __version__
 from .errors import SegmenterError
 from .options import Options
-from .pipeline import segment, segment_html
-from .types import Result
+from .pipeline import segment, segment_html, segment_record
 
 
 class CliError(Exception):
@@ -78,35 +77,6 @@ def cmd_segment(args: argparse.Namespace) -> int:
     out = result.to_dict()
     print(json.dumps(out, ensure_ascii=False, indent=2 if args.pretty else None))
     return 0
-
-
-def segment_record(record: Any, opts: Options) -> Result:
-    """One JSONL record ({"text"|"html", "id"?, "language"?}) -> Result; ValueError if bad."""
-    if not isinstance(record, dict):
-        raise ValueError("a record must be a JSON object")
-    rid = record.get("id")
-    rid = None if rid is None else str(rid)
-    lang = record.get("language")
-    if lang is not None and not isinstance(lang, str):
-        raise ValueError("'language' must be a string")
-    if lang:
-        opts = Options(
-            max_chars=opts.max_chars,
-            strictness=opts.strictness,
-            language_hint=lang,
-            language_sample=opts.language_sample,
-            detect_language=opts.detect_language,
-            dedupe=opts.dedupe,
-            backfill=opts.backfill,
-            explain=opts.explain,
-        )
-    url = record.get("url")
-    url = url if isinstance(url, str) and url else None
-    if isinstance(record.get("text"), str):
-        return segment(record["text"], opts, id=rid, url=url)
-    if isinstance(record.get("html"), str):
-        return segment_html(record["html"], opts, id=rid, url=url)
-    raise ValueError("a record needs a string field 'text' or 'html'")
 
 
 def _segment_line(item: tuple[int, str, Options]) -> tuple[int, str | None, str | None]:

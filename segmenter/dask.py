@@ -23,6 +23,7 @@ import pandas as pd
 
 from .errors import SegmenterError
 from .options import Options
+from .pipeline import segment_record
 
 # The columns of segment_dataframe's result (lists and objects as JSON text, so that every
 # engine, Parquet included, takes them as they are).
@@ -41,8 +42,6 @@ RESULT_COLUMNS: dict[str, str] = {
 
 def segment_one(record: Any, options: Options | None = None) -> dict[str, Any]:
     """One record to its result dict, or {"id", "error"}."""
-    from .cli import segment_record
-
     rid = record.get("id") if isinstance(record, dict) else None
     if isinstance(record, dict) and "_error" in record:
         return {"id": rid, "error": record["_error"]}

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+from typing import Any
+
 from .clean import clean
 from .errors import EmptyInputError, TooLargeError
 from .features import page_stopwords
@@ -43,6 +46,28 @@ def segment_html(
     raw = decode(markup, charset) if isinstance(markup, bytes) else markup
     _check_size(raw, opts)
     return _run(html_to_text(raw), opts, id, "html", url)
+
+
+def segment_record(record: Any, options: Options | None = None) -> Result:
+    """One batch record ({"text"|"html", "id"?, "url"?, "language"?}) to a Result, as the
+    CLI's batch and segmenter.dask read them; ValueError names what is wrong with it."""
+    if not isinstance(record, dict):
+        raise ValueError("a record must be a JSON object")
+    opts = options or DEFAULT_OPTIONS
+    rid = record.get("id")
+    rid = None if rid is None else str(rid)
+    lang = record.get("language")
+    if lang is not None and not isinstance(lang, str):
+        raise ValueError("'language' must be a string")
+    if lang:
+        opts = replace(opts, language_hint=lang)
+    url = record.get("url")
+    url = url if isinstance(url, str) and url else None
+    if isinstance(record.get("text"), str):
+        return segment(record["text"], opts, id=rid, url=url)
+    if isinstance(record.get("html"), str):
+        return segment_html(record["html"], opts, id=rid, url=url)
+    raise ValueError("a record needs a string field 'text' or 'html'")
 
 
 def warm_up() -> None:

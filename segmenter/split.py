@@ -17,7 +17,7 @@ from collections.abc import Sequence
 
 from .features import Features, features
 from .options import Options
-from .teasers import TailLine, opens_block, parse_tail
+from .teasers import TailLine, is_kicker_teaser, opens_block, parse_tail
 from .title import pick as pick_title
 from .types import Cleaned, Decision, Line, Piece, Reason, Removed, Split
 
@@ -48,7 +48,7 @@ def line_score(f: Features, strictness: float) -> float:
     """How much a line looks like story prose (> 0) or like residue and teasers (< 0)."""
     if f.header:
         return -8.0
-    if f.kicker and f.words >= 8 and not f.sentence_end:
+    if is_kicker_teaser(f):
         return -8.0
     if f.truncation_mark:
         return -3.0

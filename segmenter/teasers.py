@@ -41,6 +41,11 @@ class TailLine:
     joined: bool = True
 
 
+def is_kicker_teaser(f: Features) -> bool:
+    """`‘KICKER’: standfirst and lede cut off mid-sentence`: a teaser line wherever it stands."""
+    return bool(f.kicker) and f.words >= _KICKER_MIN_WORDS and not f.sentence_end
+
+
 def _next(items: Sequence[TailLine], i: int) -> TailLine | None:
     """The line after items[i] if a multi-line teaser may take both."""
     if i + 1 < len(items) and items[i + 1].joined:
@@ -227,7 +232,7 @@ def opens_block(items: Sequence[TailLine], i: int) -> str | None:
     nxt = _next(items, i)
     if f.header:
         return "header"
-    if f.kicker and f.words >= _KICKER_MIN_WORDS and not f.sentence_end:
+    if is_kicker_teaser(f):
         return "kicker"
     if label_of(text):
         return "label"

@@ -1,20 +1,28 @@
 """Title, body and teasers from the lines the cleaner kept.
 
-1. Each line gets a score from its shallow features: long, stop-word-rich prose scores
-   high; short link-like lines, block headers and cut-off teaser lines score low.
-2. The story is the contiguous run of lines with the highest total score (the maximum-sum
-   subarray): the body is one block, so a short line between good paragraphs stays in, and a
-   link list between the story and the footer stays out. This is the sequence decoding that
-   DESIGN.md asks for, in its simplest exact form.
+1. Each line gets a rule score from its shallow features: long, stop-word-rich prose scores
+   high; short link-like lines, block headers and cut-off teaser lines score low. The
+   contiguous run of lines with the highest total (the maximum-sum subarray), extended to the
+   next boundary, is a first guess at the story.
+2. The learned line model (`linemodel.py`) rates every line again, with its neighbours, its
+   distance from that first run and the residue around it as evidence; the story is the
+   maximum-sum run of those log-odds (weighted by the line's length, as the scorer counts
+   words), extended over the lines after it up to a teaser block or closing residue. The body
+   is one block: a short line between good paragraphs stays in, a link list between the story
+   and the footer stays out. This is the sequence decoding that DESIGN.md asks for, in its
+   simplest exact form.
 3. The title is the best headline-shaped line above the story (`title.py`).
 4. The lines after the story are parsed for teaser blocks (`teasers.py`); the rest is residue.
 """
 
 from __future__ import annotations
 
+import math
 from bisect import bisect_right
 from collections.abc import Sequence
+from dataclasses import dataclass
 
+from . import linemodel
 from .features import Features, features
 from .options import Options
 from .teasers import TailLine, is_kicker_teaser, opens_block, parse_tail
@@ -42,6 +50,23 @@ _STOP_REASONS = frozenset(
         Reason.NAVIGATION,
     }
 )
+
+
+# The learned model's log-odds at which a line is as likely body as not, at strictness 0.5.
+_THRESHOLD = 0.0
+_STRICTNESS_SPAN = 2.0  # log-odds between strictness 0.0 and 1.0
+# Inside the story, a line the model rates below these log-odds is left out (a caption, an ad
+# line the rules missed), except in the story's last lines: its ending stays whole.
+_INSIDE_MIN, _KEEP_LAST = 0.0, 4
+# The story's extension past its run stops at a line the model rates below these log-odds:
+# close to the run only at clear residue (sign-offs and closing lists stay), further on at
+# anything doubtful (what follows a story for many lines is rarely story).
+_NEAR_LINES, _NEAR_MIN, _FAR_MIN = 6, -8.0, -3.0
+
+
+def _weight(f: Features) -> float:
+    """What a line's decision is worth: the scorer counts tokens, so long lines weigh more."""
+    return math.log1p(f.words)
 
 
 def line_score(f: Features, strictness: float) -> float:
@@ -89,14 +114,16 @@ def extend_run(
     end: int,
     closers: Sequence[int],
     last_removed: int = 0,
+    logits: Sequence[float] | None = None,
 ) -> int:
     """The end of the story after extending the best run [.., end) up to a boundary.
 
     After its best run, the story goes on over short lines (a sign-off, a closing list, a
     table) up to the first line that opens a teaser block or the first closing residue line.
     `closers` are the sorted line numbers of residue lines that close a story (footer, share,
-    ...); `last_removed` is the number of the page's last residue line. With no boundary
-    ahead, only the closing sentences right after the run join it."""
+    ...); `last_removed` is the number of the page's last residue line; `logits` are the line
+    model's ratings, which stop the extension at a line that is clearly not story. With no
+    boundary ahead, only the closing sentences right after the run join it."""
     if end == 0:
         return end
     items = [TailLine(kept[k], feats[k]) for k in range(end, len(kept))]
@@ -106,6 +133,9 @@ def extend_run(
         if residue_between(closers, previous, item.line.number):
             return end + offset
         if opens_block(items, offset):
+            return end + offset
+        floor = _NEAR_MIN if offset < _NEAR_LINES else _FAR_MIN
+        if logits is not None and logits[end + offset] < floor:
             return end + offset
         previous = item.line.number
     if last_removed > previous:
@@ -126,10 +156,19 @@ def _opens_story(f: Features, line: Line) -> bool:
     return f.words >= 6 and f.stop_density > 0 and f.weak is None
 
 
-def split(
-    cleaned: Cleaned, stops: frozenset[str], options: Options, url: str | None = None
-) -> Split:
+@dataclass(frozen=True, slots=True)
+class Scored:
+    """The kept lines with their features, their rule scores and the rule-based story run,
+    and the learned model's input vectors."""
 
+    feats: list[Features]
+    scores: list[float]
+    run: tuple[int, int]
+    closers: list[int]
+    vectors: list[list[float]]
+
+
+def score_lines(cleaned: Cleaned, stops: frozenset[str], options: Options) -> Scored:
     kept = cleaned.kept
     feats = [features(line.text, stops) for line in kept]
     scores = [line_score(f, options.strictness) for f in feats]
@@ -138,9 +177,31 @@ def split(
     for k in range(1, len(kept)):
         if residue_between(closers, kept[k - 1].number, kept[k].number):
             scores[k] -= _BARRIER
-    start, end = best_run(scores)
+    start, best_end = best_run(scores)
     last_removed = max((r.line for r in cleaned.removed), default=0)
-    end = extend_run(kept, feats, end, closers, last_removed)
+    end = extend_run(kept, feats, best_end, closers, last_removed)
+    removed_numbers = sorted(r.line for r in cleaned.removed)
+    vecs = linemodel.vectors(kept, feats, scores, (start, best_end, end), closers, removed_numbers)
+    return Scored(feats, scores, (start, end), closers, vecs)
+
+
+def split(
+    cleaned: Cleaned,
+    stops: frozenset[str],
+    options: Options,
+    url: str | None = None,
+    model: linemodel.LineModel | None = None,
+) -> Split:
+    kept = cleaned.kept
+    scored = score_lines(cleaned, stops, options)
+    feats = scored.feats
+    model = model or linemodel.load()
+    shift = _THRESHOLD + _STRICTNESS_SPAN * (options.strictness - 0.5)
+    logits = model.logits(scored.vectors)
+    scores = [(g - shift) * _weight(f) for g, f in zip(logits, feats, strict=True)]
+    start, run_end = best_run(scores)
+    last_removed = max((r.line for r in cleaned.removed), default=0)
+    end = extend_run(kept, feats, run_end, scored.closers, last_removed, logits)
 
     removed: list[Removed] = []
     decisions: list[Decision] = []
@@ -185,6 +246,14 @@ def split(
             removed.append(Removed(line.text, line.number, Reason.DUPLICATE, "repeated-line"))
             if explain:
                 decisions.append(Decision(line.number, "removed", "repeated-line"))
+            continue
+        if logits[k] - shift < _INSIDE_MIN and body_start < k < end - _KEEP_LAST:
+            weak = feats[k].weak
+            reason = weak[0] if weak else Reason.OTHER
+            removed.append(Removed(line.text, line.number, reason, "line-model"))
+            if explain:
+                rating = round(logits[k], 3)
+                decisions.append(Decision(line.number, "removed", "line-model", rating))
             continue
         seen.add(line.text)
         body.append(Piece(line.text, line.number))

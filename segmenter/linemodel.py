@@ -1,0 +1,223 @@
+"""The learned line scorer: gradient-boosted trees over a line's shallow features and its context
+(its neighbours, its place relative to the rule-based story run, the residue around it).
+
+The rule-based score (`split.line_score`) finds a first story run; this model then rates
+every line with what the rules cannot weigh together (how far the line stands from that run,
+whether its neighbours are prose, whether closing residue lies between), and the story run is
+found again on its log-odds. Weights are package data (`rules/line_model.json`), written by
+`scripts/train_lines.py` from a labelled corpus with site-grouped cross-validation; inference
+walks the trees for all lines of a page at once in numpy.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from typing import Any
+
+import numpy as np
+
+from .errors import RulesError
+from .features import Features
+from .teasers import is_kicker_teaser
+from .types import Line, Reason
+
+_LIST_MARK = re.compile(r"^(?:[*+•·o▪-]\s|\d{1,3}[.)]\s)")
+_SEPARATORS = re.compile(r"\s[|·•/]\s")
+_DIGIT = re.compile(r"\d")
+_WINDOW = 2  # neighbours on each side whose prose share is a feature
+_FAR = 50.0  # lines: distances beyond this count as "far"
+
+FEATURES = (
+    "log_words",
+    "long",
+    "stop_density",
+    "sentence_end",
+    "capitalised",
+    "title_case_short",
+    "truncation_mark",
+    "kicker_teaser",
+    "header",
+    "byline",
+    "dateline",
+    "cjk",
+    "list_mark",
+    "ends_colon",
+    "separators",
+    "digit_share",
+    "repeated",
+    "rule_score",
+    "in_run",
+    "before_run",
+    "after_run",
+    "dist_before",
+    "dist_after",
+    "position",
+    "prose_above",
+    "prose_below",
+    "gap_before",
+    "gap_after",
+    "closer_before",
+    "closer_after",
+    "closer_since_run",
+    "window_prose",
+    "prev_prose",
+    "next_prose",
+    "prev_short",
+    "next_short",
+    "short_after_run",
+    "short_before_run",
+    "prose_in_run",
+    "in_extension",
+    "extension_to_page_end",
+)
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class LineModel:
+    """Gradient-boosted trees, all of one depth budget, stored as padded node arrays
+    (trees x nodes): a leaf points to itself, so every line takes `depth` steps in every tree
+    and the whole page is scored in a handful of array operations."""
+
+    feature: np.ndarray[Any, np.dtype[np.intp]]
+    threshold: np.ndarray[Any, np.dtype[np.float64]]
+    left: np.ndarray[Any, np.dtype[np.intp]]
+    right: np.ndarray[Any, np.dtype[np.intp]]
+    value: np.ndarray[Any, np.dtype[np.float64]]
+    depth: int
+    base: float
+
+    def logits(self, vectors: Sequence[Sequence[float]]) -> list[float]:
+        """The log-odds that each line is story body."""
+        if not vectors:
+            return []
+        x = np.asarray(vectors, dtype=np.float64)
+        rows = np.arange(len(x))[:, None]
+        trees = np.arange(self.feature.shape[0])[None, :]
+        node = np.zeros((len(x), self.feature.shape[0]), dtype=np.intp)
+        for _ in range(self.depth):
+            go_left = x[rows, self.feature[trees, node]] <= self.threshold[trees, node]
+            node = np.where(go_left, self.left[trees, node], self.right[trees, node])
+        return [float(v) for v in self.base + self.value[trees, node].sum(axis=1)]
+
+
+@cache
+def load() -> LineModel:
+    raw = resources.files("segmenter").joinpath("rules/line_model.json").read_text("utf-8")
+    return from_json(json.loads(raw))
+
+
+def from_json(data: dict[str, Any]) -> LineModel:
+    if data.get("features") != list(FEATURES):
+        raise RulesError("line_model.json does not match this version's feature list")
+    try:
+        trees = data["trees"]
+        width = max(len(t["feature"]) for t in trees)
+
+        def column(key: str, pad: float) -> list[list[float]]:
+            return [t[key] + [pad] * (width - len(t[key])) for t in trees]
+
+        return LineModel(
+            feature=np.array(column("feature", 0), dtype=np.intp),
+            threshold=np.array(column("threshold", 0.0), dtype=np.float64),
+            left=np.array(column("left", 0), dtype=np.intp),
+            right=np.array(column("right", 0), dtype=np.intp),
+            value=np.array(column("value", 0.0), dtype=np.float64),
+            depth=int(data["depth"]),
+            base=float(data["base"]),
+        )
+    except (KeyError, TypeError, ValueError) as e:
+        raise RulesError(f"line_model.json is malformed: {e}") from e
+
+
+def _prose(f: Features) -> float:
+    return 1.0 if f.words >= 12 and (f.cjk or f.stop_density >= 0.18) and f.sentence_end else 0.0
+
+
+def vectors(
+    kept: Sequence[Line],
+    feats: Sequence[Features],
+    scores: Sequence[float],
+    run: tuple[int, int, int],
+    closers: Sequence[int],
+    removed: Sequence[int],
+) -> list[list[float]]:
+    """One feature vector per kept line, in the order of FEATURES. `run` is the rule-based
+    story run over `kept`: (start, end of its best run, end after its extension); `closers`
+    and `removed` are the sorted numbers of closing-residue and of all removed lines."""
+    from .split import residue_between  # split imports this module
+
+    n = len(kept)
+    start, best_end, end = run
+    to_page_end = 1.0 if end == n and best_end < n else 0.0
+    counts = Counter(line.text for line in kept)
+    prose = [_prose(f) for f in feats]
+    prose_words = [p * min(f.words, 80) for p, f in zip(prose, feats, strict=True)]
+    total = sum(prose_words) or 1.0
+    above = 0.0
+    out: list[list[float]] = []
+    last_run = kept[end - 1].number if end > 0 else 0
+    for k, (line, f) in enumerate(zip(kept, feats, strict=True)):
+        text = line.text
+        short = 1.0 if f.words <= 8 else 0.0
+        before = 1.0 if k < start else 0.0
+        after = 1.0 if k >= end else 0.0
+        in_run = 1.0 - before - after
+        prev_n = kept[k - 1].number if k else 0
+        next_n = kept[k + 1].number if k + 1 < n else line.number + 1
+        lo, hi = max(0, k - _WINDOW), min(n, k + _WINDOW + 1)
+        window = (sum(prose[lo:hi]) - prose[k]) / max(1, hi - lo - 1)
+        weak = f.weak[0] if f.weak else None
+        out.append(
+            [
+                math.log1p(f.words),
+                min(f.words, 80) / 80.0,
+                f.stop_density,
+                float(f.sentence_end),
+                f.capitalised,
+                1.0 if f.capitalised >= 0.7 and f.words <= 12 else 0.0,
+                float(f.truncation_mark),
+                float(is_kicker_teaser(f)),
+                float(f.header is not None),
+                float(weak is Reason.BYLINE),
+                float(weak is Reason.DATELINE),
+                float(f.cjk),
+                1.0 if _LIST_MARK.match(text) else 0.0,
+                1.0 if text.endswith(":") else 0.0,
+                1.0 if _SEPARATORS.search(text[:400]) else 0.0,
+                len(_DIGIT.findall(text[:400])) / max(1, min(len(text), 400)),
+                1.0 if counts[text] > 1 else 0.0,
+                max(-8.0, min(6.0, scores[k])) / 6.0,
+                in_run,
+                before,
+                after,
+                min(start - k, _FAR) / _FAR if before else 0.0,
+                min(k - end + 1, _FAR) / _FAR if after else 0.0,
+                k / max(1, n - 1),
+                above / total,
+                (total - above - prose_words[k]) / total,
+                1.0 if residue_between(removed, prev_n, line.number - 1) else 0.0,
+                1.0 if residue_between(removed, line.number, next_n - 1) else 0.0,
+                1.0 if residue_between(closers, prev_n, line.number) else 0.0,
+                1.0 if residue_between(closers, line.number, next_n) else 0.0,
+                1.0 if after and residue_between(closers, last_run, line.number) else 0.0,
+                window,
+                prose[k - 1] if k else 0.0,
+                prose[k + 1] if k + 1 < n else 0.0,
+                1.0 if k and feats[k - 1].words <= 8 else 0.0,
+                1.0 if k + 1 < n and feats[k + 1].words <= 8 else 0.0,
+                short * after,
+                short * before,
+                prose[k] * in_run,
+                1.0 if best_end <= k < end else 0.0,
+                to_page_end * (1.0 if best_end <= k < end else 0.0),
+            ]
+        )
+        above += prose_words[k]
+    return out

@@ -1,0 +1,77 @@
+"""The learned line model: its file format, its tree walk, and its place in the split."""
+
+from __future__ import annotations
+
+import pytest
+
+from segmenter import linemodel
+from segmenter.clean import clean
+from segmenter.errors import RulesError
+from segmenter.features import page_stopwords
+from segmenter.normalize import normalize_text, split_lines
+from segmenter.options import Options
+from segmenter.split import score_lines
+
+N = len(linemodel.FEATURES)
+
+
+def _stump(feature: int, threshold: float, low: float, high: float) -> dict[str, list]:
+    """One split: node 0 sends x[feature] <= threshold to leaf 1, else to leaf 2."""
+    return {
+        "feature": [feature, 0, 0],
+        "threshold": [threshold, 0.0, 0.0],
+        "left": [1, 1, 2],
+        "right": [2, 1, 2],
+        "value": [0.0, low, high],
+    }
+
+
+def _model(trees: list[dict[str, list]], depth: int = 1, base: float = 0.5) -> dict:
+    return {"features": list(linemodel.FEATURES), "depth": depth, "base": base, "trees": trees}
+
+
+def test_trees_are_walked_and_summed() -> None:
+    leaf = {"feature": [0], "threshold": [0.0], "left": [0], "right": [0], "value": [0.25]}
+    model = linemodel.from_json(
+        _model([_stump(0, 1.0, -1.0, 2.0), _stump(1, 0.0, 3.0, -3.0), leaf])
+    )
+    low, high = [0.0] * N, [0.0] * N
+    high[0], high[1] = 5.0, 1.0
+    # base 0.5; tree 1: x0 <= 1 -> -1 / else 2; tree 2: x1 <= 0 -> 3 / else -3; leaf 0.25
+    assert model.logits([low, high]) == [0.5 - 1.0 + 3.0 + 0.25, 0.5 + 2.0 - 3.0 + 0.25]
+    assert model.logits([]) == []
+
+
+def test_a_model_for_other_features_is_refused() -> None:
+    data = _model([_stump(0, 1.0, -1.0, 2.0)])
+    data["features"] = ["something", "else"]
+    with pytest.raises(RulesError, match="feature list"):
+        linemodel.from_json(data)
+    with pytest.raises(RulesError, match="malformed"):
+        linemodel.from_json({"features": list(linemodel.FEATURES), "trees": [{}]})
+
+
+def test_the_packaged_model_is_well_formed() -> None:
+    model = linemodel.load()
+    trees, nodes = model.feature.shape
+    assert trees >= 1 and model.depth >= 1
+    assert ((model.feature >= 0) & (model.feature < N)).all()
+    for links in (model.left, model.right):
+        assert ((links >= 0) & (links < nodes)).all()
+
+
+def test_every_kept_line_gets_one_vector_of_every_feature() -> None:
+    text = (
+        "Skip to content\nHome News Sport\nA headline about the harbour\n"
+        + "The council approved the new flood barrier on Tuesday after a long debate. " * 3
+        + "\nIt will be built over the next two years, and the work starts in the spring.\n"
+        "Share this article\nRelated: Another story about the port"
+    )
+    cleaned = clean(split_lines(normalize_text(text)))
+    _, stops = page_stopwords([line.text for line in cleaned.kept])
+    scored = score_lines(cleaned, stops, Options())
+    assert len(scored.vectors) == len(cleaned.kept)
+    assert all(len(v) == N for v in scored.vectors)
+    ratings = linemodel.load().logits(scored.vectors)
+    prose = next(i for i, line in enumerate(cleaned.kept) if line.text.startswith("The council"))
+    assert ratings[prose] > 0 > min(ratings)

@@ -18,6 +18,7 @@ import re
 import sys
 import unicodedata
 from collections import defaultdict
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +33,7 @@ from segmenter.features import page_stopwords
 from segmenter.normalize import normalize_text, split_lines
 from segmenter.options import Options
 from segmenter.split import score_lines, split
+from segmenter.trees import Trees, from_json
 from segmenter.types import Cleaned
 
 _TOKEN = re.compile(r"\w+")
@@ -68,18 +70,17 @@ class Page:
         self.w = np.log1p(words) / max(1.0, float(np.log1p(words).sum()))
 
 
-def fit(pages: list[Page], args: argparse.Namespace) -> dict[str, Any]:
-    """Fit the trees; return them in the JSON form `linemodel.from_json` reads."""
-    x = np.vstack([p.x for p in pages])
-    y = np.concatenate([p.y for p in pages])
-    w = np.concatenate([p.w for p in pages]) * len(pages)
-    clf = HistGradientBoostingClassifier(
-        max_iter=args.trees,
-        max_depth=args.depth,
-        learning_rate=args.rate,
-        random_state=0,
+def boosted(args: argparse.Namespace) -> HistGradientBoostingClassifier:
+    return HistGradientBoostingClassifier(
+        max_iter=args.trees, max_depth=args.depth, learning_rate=args.rate, random_state=0
     )
-    clf.fit(x, y, sample_weight=w)
+
+
+def export(
+    clf: HistGradientBoostingClassifier, features: Sequence[str], x: np.ndarray[Any, Any]
+) -> dict[str, Any]:
+    """The fitted trees in the JSON form `segmenter.trees.from_json` reads, checked against
+    scikit-learn's own predictions on `x`."""
     trees = []
     for (predictor,) in clf._predictors:  # one tree per round in a binary task
         nodes = predictor.nodes
@@ -95,20 +96,44 @@ def fit(pages: list[Page], args: argparse.Namespace) -> dict[str, Any]:
             }
         )
     model = {
-        "about": "written by scripts/train_lines.py; read by segmenter/linemodel.py",
-        "features": list(linemodel.FEATURES),
+        "about": "written by a script of scripts/; read by segmenter/trees.py",
+        "features": list(features),
         "depth": int(max(int(p[0].nodes["depth"].max()) for p in clf._predictors)),
         "base": float(np.ravel(clf._baseline_prediction)[0]),
         "trees": trees,
     }
-    check = linemodel.from_json(model).logits(x[:2000].tolist())
+    check = from_json(model, features).logits(x[:2000].tolist())
     drift = float(np.max(np.abs(np.array(check) - clf.decision_function(x[:2000]))))
-    if drift > 1e-3:
+    if drift > 1e-6:
         raise SystemExit(f"exported trees disagree with scikit-learn by {drift}")
     return model
 
 
-def predict(page: Page, options: Options, model: linemodel.LineModel) -> dict[str, Any]:
+def fit(pages: list[Page], args: argparse.Namespace) -> dict[str, Any]:
+    """Fit the line model on these pages; return it in its JSON form."""
+    x = np.vstack([p.x for p in pages])
+    y = np.concatenate([p.y for p in pages])
+    w = np.concatenate([p.w for p in pages]) * len(pages)
+    clf = boosted(args)
+    clf.fit(x, y, sample_weight=w)
+    return export(clf, linemodel.FEATURES, x)
+
+
+def write(model: dict[str, Any], name: str) -> None:
+    path = Path(linemodel.__file__).parent / "rules" / name
+    path.write_text(json.dumps(model, separators=(",", ":")) + "\n", "utf-8")
+    print(f"wrote {path}", file=sys.stderr)
+
+
+def add_tree_options(ap: argparse.ArgumentParser) -> None:
+    ap.add_argument("--folds", type=int, default=5)
+    ap.add_argument("--trees", type=int, default=200)
+    ap.add_argument("--depth", type=int, default=4)
+    ap.add_argument("--rate", type=float, default=0.1, help="learning rate")
+    ap.add_argument("--write", action="store_true", help="fit on all and write the model")
+
+
+def predict(page: Page, options: Options, model: Trees) -> dict[str, Any]:
     url = page.record.get("url") or None
     parts = split(page.cleaned, page.stops, options, url, model)
     return {
@@ -130,11 +155,7 @@ def report(rows: dict[str, list[dict[str, float]]]) -> None:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("data")
-    ap.add_argument("--folds", type=int, default=5)
-    ap.add_argument("--trees", type=int, default=200)
-    ap.add_argument("--depth", type=int, default=4)
-    ap.add_argument("--rate", type=float, default=0.1, help="learning rate")
-    ap.add_argument("--write", action="store_true", help="fit on all and write the weights")
+    add_tree_options(ap)
     args = ap.parse_args(argv)
     options = Options()
     pages = [Page(r, options) for r in read_jsonl(args.data) if r.get("gold", {}).get("body")]
@@ -149,9 +170,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"site-grouped {args.folds}-fold cross-validation, {len(pages)} pages:")
     report(rows)
     if args.write:
-        path = Path(linemodel.__file__).parent / "rules" / "line_model.json"
-        path.write_text(json.dumps(fit(pages, args), separators=(",", ":")) + "\n", "utf-8")
-        print(f"wrote {path}", file=sys.stderr)
+        write(fit(pages, args), linemodel.MODEL)
     return 0
 
 

@@ -11,21 +11,16 @@ walks the trees for all lines of a page at once in numpy.
 
 from __future__ import annotations
 
-import json
 import math
 import re
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
-from functools import cache
-from importlib import resources
 from typing import Any
 
-import numpy as np
-
-from .errors import RulesError
+from . import trees
 from .features import Features
 from .teasers import is_kicker_teaser
+from .trees import Trees
 from .types import Line, Reason
 
 _LIST_MARK = re.compile(r"^(?:[*+•·o▪-]\s|\d{1,3}[.)]\s)")
@@ -79,61 +74,15 @@ FEATURES = (
 )
 
 
-@dataclass(frozen=True, slots=True, eq=False)
-class LineModel:
-    """Gradient-boosted trees, all of one depth budget, stored as padded node arrays
-    (trees x nodes): a leaf points to itself, so every line takes `depth` steps in every tree
-    and the whole page is scored in a handful of array operations."""
-
-    feature: np.ndarray[Any, np.dtype[np.intp]]
-    threshold: np.ndarray[Any, np.dtype[np.float64]]
-    left: np.ndarray[Any, np.dtype[np.intp]]
-    right: np.ndarray[Any, np.dtype[np.intp]]
-    value: np.ndarray[Any, np.dtype[np.float64]]
-    depth: int
-    base: float
-
-    def logits(self, vectors: Sequence[Sequence[float]]) -> list[float]:
-        """The log-odds that each line is story body."""
-        if not vectors:
-            return []
-        x = np.asarray(vectors, dtype=np.float64)
-        rows = np.arange(len(x))[:, None]
-        trees = np.arange(self.feature.shape[0])[None, :]
-        node = np.zeros((len(x), self.feature.shape[0]), dtype=np.intp)
-        for _ in range(self.depth):
-            go_left = x[rows, self.feature[trees, node]] <= self.threshold[trees, node]
-            node = np.where(go_left, self.left[trees, node], self.right[trees, node])
-        return [float(v) for v in self.base + self.value[trees, node].sum(axis=1)]
+MODEL = "line_model.json"
 
 
-@cache
-def load() -> LineModel:
-    raw = resources.files("segmenter").joinpath("rules/line_model.json").read_text("utf-8")
-    return from_json(json.loads(raw))
+def load() -> Trees:
+    return trees.load(MODEL, FEATURES)
 
 
-def from_json(data: dict[str, Any]) -> LineModel:
-    if data.get("features") != list(FEATURES):
-        raise RulesError("line_model.json does not match this version's feature list")
-    try:
-        trees = data["trees"]
-        width = max(len(t["feature"]) for t in trees)
-
-        def column(key: str, pad: float) -> list[list[float]]:
-            return [t[key] + [pad] * (width - len(t[key])) for t in trees]
-
-        return LineModel(
-            feature=np.array(column("feature", 0), dtype=np.intp),
-            threshold=np.array(column("threshold", 0.0), dtype=np.float64),
-            left=np.array(column("left", 0), dtype=np.intp),
-            right=np.array(column("right", 0), dtype=np.intp),
-            value=np.array(column("value", 0.0), dtype=np.float64),
-            depth=int(data["depth"]),
-            base=float(data["base"]),
-        )
-    except (KeyError, TypeError, ValueError) as e:
-        raise RulesError(f"line_model.json is malformed: {e}") from e
+def from_json(data: dict[str, Any]) -> Trees:
+    return trees.from_json(data, FEATURES, MODEL)
 
 
 def _prose(f: Features) -> float:

@@ -27,6 +27,7 @@ from .features import Features, features
 from .options import Options
 from .teasers import TailLine, is_kicker_teaser, opens_block, parse_tail
 from .title import pick as pick_title
+from .trees import Trees
 from .types import Cleaned, Decision, Line, Piece, Reason, Removed, Split
 
 # A line of this many words with stop words is prose; its score grows with its length up to
@@ -185,13 +186,22 @@ def score_lines(cleaned: Cleaned, stops: frozenset[str], options: Options) -> Sc
     return Scored(feats, scores, (start, end), closers, vecs)
 
 
-def split(
-    cleaned: Cleaned,
-    stops: frozenset[str],
-    options: Options,
-    url: str | None = None,
-    model: linemodel.LineModel | None = None,
-) -> Split:
+@dataclass(frozen=True, slots=True)
+class Story:
+    """Where the story stands among the kept lines: [start, end), its best run ending at
+    run_end before its extension; with the line model's rating of every kept line."""
+
+    feats: list[Features]
+    logits: list[float]
+    start: int
+    run_end: int
+    end: int
+    shift: float
+
+
+def locate(
+    cleaned: Cleaned, stops: frozenset[str], options: Options, model: Trees | None = None
+) -> Story:
     kept = cleaned.kept
     scored = score_lines(cleaned, stops, options)
     feats = scored.feats
@@ -202,12 +212,27 @@ def split(
     start, run_end = best_run(scores)
     last_removed = max((r.line for r in cleaned.removed), default=0)
     end = extend_run(kept, feats, run_end, scored.closers, last_removed, logits)
+    return Story(feats, logits, start, run_end, end, shift)
+
+
+def split(
+    cleaned: Cleaned,
+    stops: frozenset[str],
+    options: Options,
+    url: str | None = None,
+    model: Trees | None = None,
+    title_model: Trees | None = None,
+) -> Split:
+    kept = cleaned.kept
+    story = locate(cleaned, stops, options, model)
+    feats, logits, shift = story.feats, story.logits, story.shift
+    start, end = story.start, story.end
 
     removed: list[Removed] = []
     decisions: list[Decision] = []
     explain = options.explain
 
-    title_index, title_score = pick_title(kept, feats, start, end, stops, url)
+    title_index, title_score = pick_title(kept, story, stops, url, title_model)
     title = None
     if title_index is not None:
         t = kept[title_index]
@@ -235,7 +260,7 @@ def split(
         )
         removed.append(Removed(line.text, line.number, reason, rule))
         if explain:
-            decisions.append(Decision(line.number, "removed", rule, round(scores[k], 3)))
+            decisions.append(Decision(line.number, "removed", rule, round(logits[k], 3)))
 
     body: list[Piece] = []
     seen: set[str] = {title.text} if title else set()
@@ -258,7 +283,7 @@ def split(
         seen.add(line.text)
         body.append(Piece(line.text, line.number))
         if explain:
-            decisions.append(Decision(line.number, "body", "story-run", round(scores[k], 3)))
+            decisions.append(Decision(line.number, "body", "story-run", round(logits[k], 3)))
 
     removed_numbers = sorted(r.line for r in cleaned.removed)
     tail = [

@@ -1,29 +1,62 @@
-"""The headline: the best-scoring title-shaped line above the story (or the story's own first
-line when that is a headline). A candidate scores for the shape of a headline, for sharing its
-words with the story's opening, for sharing them with the URL's slug when the caller gave a
-URL, and for standing close to the story."""
+"""The headline: the best of the headline-shaped lines above the story (or the story's own
+first line when that is a headline), ranked by a learned model (`rules/title_model.json`,
+written by `scripts/train_title.py`) over the signals of a headline: its shape, the words it
+shares with the story's opening and with the URL's slug when the caller gave a URL, its
+distance from the story, the bylines and dates around it, how story-like the line model found
+it, and how it compares with the other candidates of the page."""
 
 from __future__ import annotations
 
+import math
 import re
+from collections import Counter
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 from urllib.parse import unquote, urlsplit
 
+from . import trees
 from .features import Features
+from .trees import Trees
 from .types import Line
+
+if TYPE_CHECKING:
+    from .split import Story
 
 _TOKEN = re.compile(r"\w+")
 _LIST_MARK = re.compile(r"^(?:[*+•·o-]\s|\d{1,3}(?:\.\d{1,3})*[.)]?\s|step \d)", re.IGNORECASE)
-# How far above the story the title is looked for, and what each line of distance costs. With
-# a URL, its slug can vouch for a headline far above the story (pages put menus, galleries and
-# bylines between the two); without one, nearness is the better evidence.
-_LOOKBACK, _LOOKBACK_WITH_SLUG = 60, 150
+_SEPARATOR = re.compile(r"\s[|–—-]\s|\s::\s")
+# How far above the story the title is looked for: pages put menus, galleries and bylines
+# between the two.
+_LOOKBACK = 150
 _MIN_WORDS, _MAX_WORDS = 2, 30
 _OPENING_TOKENS = 2000  # how much of the story the title's words are looked for in
-_MIN_SCORE = 1.0
-# Weights of the signals (tuned on the dev split as a whole, a handful of numbers).
-W_SHAPE, W_STORY, W_SLUG, W_LIST = 1.0, 2.0, 3.0, 1.5
-W_DISTANCE, W_DISTANCE_WITH_SLUG = 0.06, 0.01
+# Below these log-odds the best candidate is no headline: the page has none to offer.
+_MIN_LOGIT = -4.0
+MODEL = "title_model.json"
+FEATURES = (
+    "shape",
+    "log_words",
+    "capitalised",
+    "list_mark",
+    "upper",
+    "truncation_mark",
+    "ends_question",
+    "separator",
+    "story_first_line",
+    "story_overlap",
+    "story_overlap_gap",
+    "slug_overlap",
+    "slug_overlap_gap",
+    "has_url",
+    "distance",
+    "rank",
+    "candidates",
+    "line_logit",
+    "repeated",
+    "next_weak",
+    "prev_weak",
+    "next_prose",
+)
 
 
 def slug_tokens(url: str | None) -> frozenset[str]:
@@ -55,50 +88,96 @@ def _shape(line: Line, f: Features) -> float | None:
     if f.weak is not None or f.header is not None:
         return None
     score = 0.5 + 0.5 * f.capitalised
-    if _LIST_MARK.match(text):
-        score -= W_LIST  # list items and numbered subheadings are rarely the headline
     if 4 <= f.words <= 20:
         score += 0.5
-    if text.isupper():
-        score -= 0.5
-    if f.truncation_mark:
-        score -= 1.0
     return score
 
 
-def pick(
-    kept: Sequence[Line],
-    feats: Sequence[Features],
-    start: int,
-    end: int,
-    stops: frozenset[str],
-    url: str | None = None,
-) -> tuple[int | None, float]:
-    """Index in `kept` of the title and its score, or (None, 0.0)."""
+def candidates(
+    kept: Sequence[Line], story: Story, stops: frozenset[str], url: str | None
+) -> list[tuple[int, list[float]]]:
+    """The lines that may be the headline (indexes into `kept`), nearest first, each with
+    its feature vector in the order of FEATURES."""
+    feats, start, end = story.feats, story.start, story.end
     opening: set[str] = set()
     for k in range(start, end):
         opening.update(_content(kept[k].text, stops))
         if len(opening) >= _OPENING_TOKENS:
             break
     slug = slug_tokens(url)
-    best, best_score = None, _MIN_SCORE
-    lookback, w_distance = (
-        (_LOOKBACK_WITH_SLUG, W_DISTANCE_WITH_SLUG) if url else (_LOOKBACK, W_DISTANCE)
-    )
-    candidates = list(range(start - 1, max(-1, start - 1 - lookback), -1))
+    order = list(range(start - 1, max(-1, start - 1 - _LOOKBACK), -1))
     if start < end and feats[start].words <= _MAX_WORDS:
-        candidates.insert(0, start)  # the story's first line may be its headline
-    for k in candidates:
+        order.insert(0, start)  # the story's first line may be its headline
+    rows: list[tuple[int, float, list[str], float, float]] = []
+    for k in order:
         shape = _shape(kept[k], feats[k])
         if shape is None:
             continue
         words = _content(kept[k].text, stops)
         if not words:
             continue
-        story = sum(w in opening for w in words) / len(words) if k != start else 0.5
-        score = W_SHAPE * shape + W_STORY * story - w_distance * abs(start - 1 - k)
-        if slug:
-            score += W_SLUG * sum(w in slug for w in words) / len(words)
-        if score > best_score:
-            best, best_score = k, score
-    return best, best_score
+        overlap = sum(w in opening for w in words) / len(words) if k != start else 0.5
+        slugged = sum(w in slug for w in words) / len(words) if slug else 0.0
+        rows.append((k, shape, words, overlap, slugged))
+    if not rows:
+        return []
+    counts = Counter(line.text for line in kept)
+    best_overlap = max(r[3] for r in rows)
+    best_slug = max(r[4] for r in rows)
+    out = []
+    for rank, (k, shape, _words, overlap, slugged) in enumerate(rows):
+        f, text = feats[k], kept[k].text
+        nxt = feats[k + 1] if k + 1 < len(kept) else None
+        prev = feats[k - 1] if k else None
+        out.append(
+            (
+                k,
+                [
+                    shape,
+                    math.log1p(f.words),
+                    f.capitalised,
+                    1.0 if _LIST_MARK.match(text) else 0.0,
+                    1.0 if text.isupper() else 0.0,
+                    float(f.truncation_mark),
+                    1.0 if text.endswith(("?", "!")) else 0.0,
+                    1.0 if _SEPARATOR.search(text) else 0.0,
+                    1.0 if k == start else 0.0,
+                    overlap,
+                    best_overlap - overlap,
+                    slugged,
+                    best_slug - slugged,
+                    1.0 if slug else 0.0,
+                    math.log1p(abs(start - 1 - k)),
+                    math.log1p(rank),
+                    math.log1p(len(rows)),
+                    max(-10.0, min(10.0, story.logits[k])),
+                    1.0 if counts[text] > 1 else 0.0,
+                    1.0 if nxt is not None and nxt.weak is not None else 0.0,
+                    1.0 if prev is not None and prev.weak is not None else 0.0,
+                    1.0 if nxt is not None and nxt.words >= 12 and nxt.sentence_end else 0.0,
+                ],
+            )
+        )
+    return out
+
+
+def load() -> Trees:
+    return trees.load(MODEL, FEATURES)
+
+
+def pick(
+    kept: Sequence[Line],
+    story: Story,
+    stops: frozenset[str],
+    url: str | None = None,
+    model: Trees | None = None,
+) -> tuple[int | None, float]:
+    """Index in `kept` of the title and the model's log-odds for it, or (None, 0.0)."""
+    found = candidates(kept, story, stops, url)
+    if not found:
+        return None, 0.0
+    ratings = (model or load()).logits([v for _, v in found])
+    best = max(range(len(found)), key=lambda i: (ratings[i], -i))  # ties: the nearest
+    if ratings[best] < _MIN_LOGIT:
+        return None, 0.0
+    return found[best][0], ratings[best]

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
-from segmenter import linemodel
+from segmenter import linemodel, title
 from segmenter.clean import clean
 from segmenter.errors import RulesError
 from segmenter.features import page_stopwords
@@ -51,11 +53,12 @@ def test_a_model_for_other_features_is_refused() -> None:
         linemodel.from_json({"features": list(linemodel.FEATURES), "trees": [{}]})
 
 
-def test_the_packaged_model_is_well_formed() -> None:
-    model = linemodel.load()
+@pytest.mark.parametrize("module", [linemodel, title])
+def test_the_packaged_models_are_well_formed(module: Any) -> None:
+    model = module.load()
     trees, nodes = model.feature.shape
     assert trees >= 1 and model.depth >= 1
-    assert ((model.feature >= 0) & (model.feature < N)).all()
+    assert ((model.feature >= 0) & (model.feature < len(module.FEATURES))).all()
     for links in (model.left, model.right):
         assert ((links >= 0) & (links < nodes)).all()
 

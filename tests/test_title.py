@@ -25,11 +25,19 @@ def test_slug_tokens() -> None:
 
 def test_url_slug_vouches_for_a_headline_far_above_the_story() -> None:
     menu = "\n".join(f"Menu item {i}" for i in range(80))
-    page = "Council approves flood barrier\n" + menu + "\n" + STORY
+    page = "Big day for the town\n" + menu + "\n" + STORY
     plain = segment(page)
-    assert plain.title is None or plain.title.line != 1  # too far without other evidence
-    hinted = segment(page, url="https://x.test/2024/council-approves-flood-barrier")
+    assert plain.title is None  # far away and sharing no word with the story: no evidence
+    hinted = segment(page, url="https://x.test/2024/big-day-for-the-town")
     assert hinted.title is not None and hinted.title.line == 1
+    near = segment("Big day for the town\nHome\nNews\n" + STORY)
+    assert near.title is not None and near.title.line == 1
+
+
+def test_a_far_headline_is_found_by_the_words_it_shares_with_the_story() -> None:
+    menu = "\n".join(f"Menu item {i}" for i in range(80))
+    result = segment("Council approves flood barrier\n" + menu + "\n" + STORY)
+    assert result.title is not None and result.title.line == 1
 
 
 def test_list_items_are_not_headlines() -> None:

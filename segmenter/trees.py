@@ -19,14 +19,16 @@ from .errors import RulesError
 
 @dataclass(frozen=True, slots=True, eq=False)
 class Trees:
-    """Trees stored as padded node arrays (trees x nodes): a leaf points to itself, so every
-    row takes `depth` steps in every tree and a page costs a handful of array operations."""
+    """All nodes of all trees in flat arrays, children as indexes into them. A leaf points to
+    itself, so every row takes `depth` steps in every tree, and a page costs a handful of
+    array operations whatever its length."""
 
     feature: np.ndarray[Any, np.dtype[np.intp]]
     threshold: np.ndarray[Any, np.dtype[np.float64]]
     left: np.ndarray[Any, np.dtype[np.intp]]
     right: np.ndarray[Any, np.dtype[np.intp]]
     value: np.ndarray[Any, np.dtype[np.float64]]
+    roots: np.ndarray[Any, np.dtype[np.intp]]
     depth: int
     base: float
 
@@ -35,13 +37,14 @@ class Trees:
         if not vectors:
             return []
         x = np.asarray(vectors, dtype=np.float64)
-        rows = np.arange(len(x))[:, None]
-        trees = np.arange(self.feature.shape[0])[None, :]
-        node = np.zeros((len(x), self.feature.shape[0]), dtype=np.intp)
+        cells = x.ravel()
+        offsets = (np.arange(len(x)) * x.shape[1])[:, None]
+        node = np.repeat(self.roots[None, :], len(x), axis=0)
         for _ in range(self.depth):
-            go_left = x[rows, self.feature[trees, node]] <= self.threshold[trees, node]
-            node = np.where(go_left, self.left[trees, node], self.right[trees, node])
-        return [float(v) for v in self.base + self.value[trees, node].sum(axis=1)]
+            go_left = cells[offsets + self.feature[node]] <= self.threshold[node]
+            node = np.where(go_left, self.left[node], self.right[node])
+        ratings: list[float] = (self.base + self.value[node].sum(axis=1)).tolist()
+        return ratings
 
 
 @cache
@@ -55,17 +58,29 @@ def from_json(data: dict[str, Any], features: Sequence[str], name: str = "model"
         raise RulesError(f"{name} does not match this version's feature list")
     try:
         trees = data["trees"]
-        width = max(len(t["feature"]) for t in trees)
+        sizes = [len(t["feature"]) for t in trees]
+        roots = np.cumsum([0, *sizes[:-1]]).astype(np.intp)
 
-        def column(key: str, pad: float) -> list[list[float]]:
-            return [t[key] + [pad] * (width - len(t[key])) for t in trees]
+        def flat(key: str) -> list[Any]:
+            return [v for t in trees for v in t[key]]
 
+        def linked(key: str) -> np.ndarray[Any, np.dtype[np.intp]]:
+            local = [
+                np.asarray(t[key], dtype=np.intp) + root
+                for t, root in zip(trees, roots, strict=True)
+            ]
+            return np.concatenate(local)
+
+        feature = np.asarray(flat("feature"), dtype=np.intp)
+        if len(feature) and (feature.min() < 0 or feature.max() >= len(features)):
+            raise ValueError("a node reads a feature that is not in the list")
         return Trees(
-            feature=np.array(column("feature", 0), dtype=np.intp),
-            threshold=np.array(column("threshold", 0.0), dtype=np.float64),
-            left=np.array(column("left", 0), dtype=np.intp),
-            right=np.array(column("right", 0), dtype=np.intp),
-            value=np.array(column("value", 0.0), dtype=np.float64),
+            feature=feature,
+            threshold=np.asarray(flat("threshold"), dtype=np.float64),
+            left=linked("left"),
+            right=linked("right"),
+            value=np.asarray(flat("value"), dtype=np.float64),
+            roots=roots,
             depth=int(data["depth"]),
             base=float(data["base"]),
         )

@@ -55,6 +55,9 @@ _STOP_REASONS = frozenset(
 
 # The learned model's log-odds at which a line is as likely body as not, at strictness 0.5.
 _THRESHOLD = 0.0
+# Pages with more kept lines than this are split by the rule scores alone: real article pages
+# have a few hundred (dev's largest: 1,531 non-blank lines), and the model's cost is per line.
+MODEL_MAX_LINES = 10_000
 _STRICTNESS_SPAN = 2.0  # log-odds between strictness 0.0 and 1.0
 # Inside the story, a line the model rates below these log-odds is left out (a caption, an ad
 # line the rules missed), except in the story's last lines: its ending stays whole.
@@ -182,7 +185,11 @@ def score_lines(cleaned: Cleaned, stops: frozenset[str], options: Options) -> Sc
     last_removed = max((r.line for r in cleaned.removed), default=0)
     end = extend_run(kept, feats, best_end, closers, last_removed)
     removed_numbers = sorted(r.line for r in cleaned.removed)
-    vecs = linemodel.vectors(kept, feats, scores, (start, best_end, end), closers, removed_numbers)
+    vecs = (
+        linemodel.vectors(kept, feats, scores, (start, best_end, end), closers, removed_numbers)
+        if len(kept) <= MODEL_MAX_LINES
+        else []
+    )
     return Scored(feats, scores, (start, end), closers, vecs)
 
 
@@ -207,7 +214,9 @@ def locate(
     feats = scored.feats
     model = model or linemodel.load()
     shift = _THRESHOLD + _STRICTNESS_SPAN * (options.strictness - 0.5)
-    logits = model.logits(scored.vectors)
+    # Past the model's line budget, the rules' own scores stand in (> 0 is prose, as well).
+    big = len(kept) > MODEL_MAX_LINES
+    logits = scored.scores if big else model.logits(scored.vectors)
     scores = [(g - shift) * _weight(f) for g, f in zip(logits, feats, strict=True)]
     start, run_end = best_run(scores)
     last_removed = max((r.line for r in cleaned.removed), default=0)

@@ -16,6 +16,8 @@ import numpy as np
 
 from .errors import RulesError
 
+_BLOCK = 1024  # rows walked at once
+
 
 @dataclass(frozen=True, slots=True, eq=False)
 class Trees:
@@ -34,9 +36,13 @@ class Trees:
 
     def logits(self, vectors: Sequence[Sequence[float]]) -> list[float]:
         """The log-odds of the positive class for each row."""
-        if not vectors:
-            return []
-        x = np.asarray(vectors, dtype=np.float64)
+        ratings: list[float] = []
+        # In blocks, so that the (rows x trees) node matrix stays small on a huge page.
+        for lo in range(0, len(vectors), _BLOCK):
+            ratings.extend(self._logits(np.asarray(vectors[lo : lo + _BLOCK], dtype=np.float64)))
+        return ratings
+
+    def _logits(self, x: np.ndarray[Any, np.dtype[np.float64]]) -> list[float]:
         cells = x.ravel()
         offsets = (np.arange(len(x)) * x.shape[1])[:, None]
         node = np.repeat(self.roots[None, :], len(x), axis=0)

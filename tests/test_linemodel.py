@@ -78,3 +78,14 @@ def test_every_kept_line_gets_one_vector_of_every_feature() -> None:
     ratings = linemodel.load().logits(scored.vectors)
     prose = next(i for i, line in enumerate(cleaned.kept) if line.text.startswith("The council"))
     assert ratings[prose] > 0 > min(ratings)
+
+
+def test_a_page_past_the_models_line_budget_is_split_by_the_rules() -> None:
+    from segmenter import segment
+    from segmenter.split import MODEL_MAX_LINES
+
+    story = "The council approved the new flood barrier on Tuesday after a long debate.\n"
+    menu = "".join(f"Menu item {i}\n" for i in range(MODEL_MAX_LINES + 10))
+    result = segment(menu + story * 3)
+    assert [p.text for p in result.body] == [story.strip()]  # its repeats: duplicates
+    assert len(result.removed) + len(result.body) == MODEL_MAX_LINES + 13

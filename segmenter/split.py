@@ -162,13 +162,13 @@ def _opens_story(f: Features, line: Line) -> bool:
 
 @dataclass(frozen=True, slots=True)
 class Scored:
-    """The kept lines with their features, their rule scores and the rule-based story run,
-    and the learned model's input vectors."""
+    """The kept lines' features and rule scores, the sorted numbers of the closing-residue
+    and of all removed lines, and the learned model's input vectors."""
 
     feats: list[Features]
     scores: list[float]
-    run: tuple[int, int]
     closers: list[int]
+    removed: list[int]
     vectors: list[list[float]]
 
 
@@ -181,29 +181,32 @@ def score_lines(cleaned: Cleaned, stops: frozenset[str], options: Options) -> Sc
     for k in range(1, len(kept)):
         if residue_between(closers, kept[k - 1].number, kept[k].number):
             scores[k] -= _BARRIER
+    removed = sorted(r.line for r in cleaned.removed)
     start, best_end = best_run(scores)
-    last_removed = max((r.line for r in cleaned.removed), default=0)
-    end = extend_run(kept, feats, best_end, closers, last_removed)
-    removed_numbers = sorted(r.line for r in cleaned.removed)
+    end = extend_run(kept, feats, best_end, closers, _last(removed))
     vecs = (
-        linemodel.vectors(kept, feats, scores, (start, best_end, end), closers, removed_numbers)
+        linemodel.vectors(kept, feats, scores, (start, best_end, end), closers, removed)
         if len(kept) <= MODEL_MAX_LINES
         else []
     )
-    return Scored(feats, scores, (start, end), closers, vecs)
+    return Scored(feats, scores, closers, removed, vecs)
+
+
+def _last(numbers: Sequence[int]) -> int:
+    return numbers[-1] if numbers else 0
 
 
 @dataclass(frozen=True, slots=True)
 class Story:
-    """Where the story stands among the kept lines: [start, end), its best run ending at
-    run_end before its extension; with the line model's rating of every kept line."""
+    """Where the story stands among the kept lines, [start, end); with the line model's
+    rating of every kept line and what was left of `Scored` for the rest of the split."""
 
     feats: list[Features]
     logits: list[float]
     start: int
-    run_end: int
     end: int
     shift: float
+    removed: list[int]
 
 
 def locate(
@@ -219,9 +222,8 @@ def locate(
     logits = scored.scores if big else model.logits(scored.vectors)
     scores = [(g - shift) * _weight(f) for g, f in zip(logits, feats, strict=True)]
     start, run_end = best_run(scores)
-    last_removed = max((r.line for r in cleaned.removed), default=0)
-    end = extend_run(kept, feats, run_end, scored.closers, last_removed, logits)
-    return Story(feats, logits, start, run_end, end, shift)
+    end = extend_run(kept, feats, run_end, scored.closers, _last(scored.removed), logits)
+    return Story(feats, logits, start, end, shift, scored.removed)
 
 
 def split(
@@ -294,13 +296,11 @@ def split(
         if explain:
             decisions.append(Decision(line.number, "body", "story-run", round(logits[k], 3)))
 
-    removed_numbers = sorted(r.line for r in cleaned.removed)
     tail = [
         TailLine(
             kept[k],
             feats[k],
-            joined=k == 0
-            or not residue_between(removed_numbers, kept[k - 1].number, kept[k].number),
+            joined=k == 0 or not residue_between(story.removed, kept[k - 1].number, kept[k].number),
         )
         for k in range(end, len(kept))
     ]

@@ -108,7 +108,7 @@ def candidates(
     order = list(range(start - 1, max(-1, start - 1 - _LOOKBACK), -1))
     if start < end and feats[start].words <= _MAX_WORDS:
         order.insert(0, start)  # the story's first line may be its headline
-    rows: list[tuple[int, float, list[str], float, float]] = []
+    rows: list[tuple[int, float, float, float]] = []
     for k in order:
         shape = _shape(kept[k], feats[k])
         if shape is None:
@@ -118,14 +118,14 @@ def candidates(
             continue
         overlap = sum(w in opening for w in words) / len(words) if k != start else 0.5
         slugged = sum(w in slug for w in words) / len(words) if slug else 0.0
-        rows.append((k, shape, words, overlap, slugged))
+        rows.append((k, shape, overlap, slugged))
     if not rows:
         return []
     counts = Counter(line.text for line in kept)
-    best_overlap = max(r[3] for r in rows)
-    best_slug = max(r[4] for r in rows)
+    best_overlap = max(r[2] for r in rows)
+    best_slug = max(r[3] for r in rows)
     out = []
-    for rank, (k, shape, _words, overlap, slugged) in enumerate(rows):
+    for rank, (k, shape, overlap, slugged) in enumerate(rows):
         f, text = feats[k], kept[k].text
         nxt = feats[k + 1] if k + 1 < len(kept) else None
         prev = feats[k - 1] if k else None

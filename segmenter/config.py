@@ -3,6 +3,7 @@
 | variable                     | default  | meaning                                         |
 | ---------------------------- | -------- | ----------------------------------------------- |
 | SEGMENTER_MAX_BYTES          | 10485760 | largest request body (after gunzip), bytes      |
+| SEGMENTER_MAX_LINES          | 20000    | most lines in one document (blank ones count)   |
 | SEGMENTER_BATCH_LIMIT        | 100      | most documents in one POST /segment/batch       |
 | SEGMENTER_HOST               | 0.0.0.0  | address gunicorn binds                          |
 | SEGMENTER_PORT               | 8000     | port gunicorn binds                             |
@@ -19,12 +20,15 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass, fields
 
+from .options import Options
+
 PREFIX = "SEGMENTER_"
 
 
 @dataclass(frozen=True, slots=True)
 class Settings:
     max_bytes: int = 10 * 1024 * 1024
+    max_lines: int = Options().max_lines
     batch_limit: int = 100
     host: str = "0.0.0.0"
     port: int = 8000

@@ -4,7 +4,7 @@ SegmenterError
 ├── InputError          the input cannot be processed (the web layer answers 4xx)
 │   ├── DecodeError     bytes that decode to no text in any supported encoding
 │   ├── EmptyInputError no non-blank line
-│   └── TooLargeError   over Options.max_chars
+│   └── TooLargeError   over Options.max_chars or max_lines
 └── RulesError          the packaged rule files are missing or malformed (a build bug)
 """
 

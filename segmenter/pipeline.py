@@ -11,7 +11,7 @@ from .features import page_stopwords
 from .fingerprint import simhash
 from .language import UNDETERMINED, detect, sample
 from .markup import html_to_text
-from .normalize import decode, normalize_text, split_lines
+from .normalize import count_lines, decode, normalize_text, split_lines
 from .options import DEFAULT_OPTIONS, Options
 from .split import split
 from .types import Result
@@ -84,6 +84,9 @@ def warm_up() -> None:
 def _check_size(text: str, opts: Options) -> None:
     if len(text) > opts.max_chars:
         raise TooLargeError(f"the text has {len(text)} characters; the limit is {opts.max_chars}")
+    lines = count_lines(text)
+    if lines > opts.max_lines:
+        raise TooLargeError(f"the text has {lines} lines; the limit is {opts.max_lines}")
 
 
 def _run(raw: str, opts: Options, id: str | None, source: str, url: str | None) -> Result:

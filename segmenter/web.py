@@ -103,10 +103,10 @@ def _json_body(data: bytes) -> Any:
         raise Problem(400, "Bad Request", f"malformed JSON: {str(exc)[:200]}") from exc
 
 
-def _options(hint: Any, explain: bool = False) -> Options:
+def _options(hint: Any, base: Options) -> Options:
     if hint is not None and not isinstance(hint, str):
         raise Problem(400, "Bad Request", "'language' must be a string")
-    return Options(language_hint=hint or None, explain=explain)
+    return replace(base, language_hint=hint or None)
 
 
 def _optional_str(doc: Mapping[str, Any], name: str, integer_ok: bool = False) -> str | None:
@@ -119,13 +119,13 @@ def _optional_str(doc: Mapping[str, Any], name: str, integer_ok: bool = False) -
     return str(value)
 
 
-def _segment_document(doc: Any, explain: bool = False) -> Result:
+def _segment_document(doc: Any, base: Options) -> Result:
     """One JSON document ({"text"|"html", "id"?, "url"?, "language"?}) to a Result."""
     if not isinstance(doc, dict):
         raise Problem(400, "Bad Request", "the JSON body must be an object")
     rid = _optional_str(doc, "id", integer_ok=True)
     url = _optional_str(doc, "url")
-    opts = _options(doc.get("language"), explain)
+    opts = _options(doc.get("language"), base)
     text, markup = doc.get("text"), doc.get("html")
     if "text" in doc and "html" in doc:
         raise Problem(400, "Bad Request", "give 'text' or 'html', not both")
@@ -162,6 +162,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         settings = replace(settings, **config)
     app = Flask(__name__)
     app.config["SETTINGS"] = settings
+    options = Options(max_lines=settings.max_lines)
     app.config["MAX_CONTENT_LENGTH"] = None  # _read_body enforces the limit itself
     logging.basicConfig(level=settings.log_level.upper(), format="%(message)s")
 
@@ -234,14 +235,15 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         data = _read_body(settings)
         mimetype = request.mimetype
         explain = _flag(request.args.get("explain", ""), "explain")
+        opts = replace(options, explain=explain)
         charset = request.mimetype_params.get("charset")
         try:
             if mimetype == "application/json":
-                result = _segment_document(_json_body(data), explain)
+                result = _segment_document(_json_body(data), opts)
             elif mimetype == "text/plain":
-                result = segment(data, Options(explain=explain), charset=charset)
+                result = segment(data, opts, charset=charset)
             elif mimetype == "text/html":
-                result = segment_html(data, Options(explain=explain), charset=charset)
+                result = segment_html(data, opts, charset=charset)
             else:
                 raise Problem(
                     415,
@@ -272,7 +274,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         errors: list[dict[str, Any]] = []
         for index, doc in enumerate(docs):
             try:
-                result = _segment_document(doc)
+                result = _segment_document(doc, options)
             except Problem as p:
                 err = dict(p.to_dict(), index=index)
                 if isinstance(doc, dict) and isinstance(doc.get("id"), (str, int)):

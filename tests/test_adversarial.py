@@ -9,7 +9,7 @@ import sys
 
 import pytest
 
-from segmenter import InputError, segment
+from segmenter import InputError, Options, TooLargeError, segment
 from segmenter.bench import ADVERSARIAL
 from segmenter.normalize import decode
 
@@ -20,8 +20,9 @@ def test_hostile_family_is_accounted_for(family: str) -> None:
     script = (
         "import json, sys\n"
         "from segmenter.bench import ADVERSARIAL\n"
-        "from segmenter import segment\n"
-        f"r = segment(ADVERSARIAL[{family!r}](200_000)).to_dict()\n"
+        "from segmenter import Options, segment\n"
+        # The line limit would refuse some families: lift it, the accounting is what is tested.
+        f"r = segment(ADVERSARIAL[{family!r}](200_000), Options(max_lines=10**7)).to_dict()\n"
         "lines = [p['line'] for p in r['body']] + [x['line'] for x in r['removed']]\n"
         "for t in r['teasers']:\n"
         "    lines += list(range(t['line'], t.get('end_line', t['line']) + 1))\n"
@@ -63,3 +64,12 @@ def test_hostile_bytes_give_a_result_or_a_clear_error(data: bytes) -> None:
 def test_declared_charset_that_lies_falls_back() -> None:
     text = decode("Grüße aus Köln, sagte er.".encode("latin-1"), charset="utf-8")
     assert "K" in text and "ln" in text
+
+
+def test_line_limit_counts_every_line_break_before_building_lines() -> None:
+    options = Options(max_lines=4)
+    assert segment("a story line\r\nb\rc\n", options).lines == 4  # at the limit: accepted
+    with pytest.raises(TooLargeError, match="5 lines; the limit is 4"):
+        segment("a\r\nb\rc\n\n", options)
+    with pytest.raises(TooLargeError, match="lines"):
+        segment("x" + "\n" * 2_000_000)  # a hostile page of blank lines is refused, not split

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -23,7 +24,7 @@ from hypothesis import strategies as st
 
 from conftest import FIXTURES, SEEDS
 from segmenter import InputError, Options, Result, segment
-from segmenter.normalize import normalize_text, split_lines
+from segmenter.normalize import count_lines, normalize_text, split_lines
 
 settings.register_profile(
     "ci", max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow]
@@ -164,6 +165,17 @@ def test_invariants_on_generated_pages(text: str) -> None:
 @given(edited_pages())
 def test_invariants_on_edited_real_pages(text: str) -> None:
     run_checked(text)
+
+
+@given(pages())
+def test_lines_are_split_and_counted_as_documented(text: str) -> None:
+    # The documented rule, one line at a time: split on \r\n, \r, \n; fold runs of
+    # spaces; strip. split_lines folds the whole text at once and must agree.
+    raw = re.split(r"\r\n|\r|\n", text)
+    spaces = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
+    want = [(n, spaces.sub(" ", t).strip()) for n, t in enumerate(raw, 1)]
+    assert [(line.number, line.text) for line in split_lines(text)] == want
+    assert count_lines(text) == len(want)
 
 
 @given(st.binary(max_size=2000))

@@ -148,6 +148,23 @@ def test_gzip_bomb_is_413(client: FlaskClient, spec: dict[str, Any]) -> None:
     check(spec, "/segment", "post", r)
 
 
+def test_too_many_lines_is_413_and_the_service_goes_on(
+    client: FlaskClient, spec: dict[str, Any]
+) -> None:
+    r = client.post("/segment", data="word\n" * 20_000, content_type="text/plain")
+    assert r.status_code == 413
+    assert "20001 lines; the limit is 20000" in r.get_json()["detail"]
+    check(spec, "/segment", "post", r)
+    assert client.post("/segment", data=STORY, content_type="text/plain").status_code == 200
+
+
+def test_line_limit_comes_from_the_settings() -> None:
+    client = create_app({"max_lines": 3}).test_client()
+    r = client.post("/segment", json={"text": "a\nb\nc\nd"})
+    assert r.status_code == 413
+    assert "4 lines; the limit is 3" in r.get_json()["detail"]
+
+
 def test_too_large_is_refused_before_reading(app: Flask, spec: dict[str, Any]) -> None:
     class Exploding:
         """A body stream that fails the test if anyone reads it."""

@@ -19,7 +19,7 @@ from .errors import (
 )
 from .options import Options
 from .pipeline import segment, segment_html
-from .types import Language, Piece, Reason, Removed, Result, Teaser
+from .types import Language, Piece, Reason, Removed, Result, Teaser, Title
 
 __version__ = "0.1.0"
 
@@ -36,6 +36,7 @@ __all__ = [
     "RulesError",
     "SegmenterError",
     "Teaser",
+    "Title",
     "TooLargeError",
     "__version__",
     "segment",

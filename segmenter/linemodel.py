@@ -71,6 +71,8 @@ FEATURES = (
     "prose_in_run",
     "in_extension",
     "extension_to_page_end",
+    "list_run",
+    "words_to_median",
 )
 
 
@@ -87,6 +89,22 @@ def from_json(data: dict[str, Any]) -> Trees:
 
 def _prose(f: Features) -> float:
     return 1.0 if f.words >= 12 and (f.cjk or f.stop_density >= 0.18) and f.sentence_end else 0.0
+
+
+def _runs(flags: Sequence[bool]) -> list[int]:
+    """For each position, the length of the run of consecutive True flags it belongs to."""
+    out = [0] * len(flags)
+    k = 0
+    while k < len(flags):
+        if not flags[k]:
+            k += 1
+            continue
+        j = k
+        while j < len(flags) and flags[j]:
+            j += 1
+        out[k:j] = [j - k] * (j - k)
+        k = j
+    return out
 
 
 def vectors(
@@ -112,6 +130,12 @@ def vectors(
     above = 0.0
     out: list[list[float]] = []
     last_run = kept[end - 1].number if end > 0 else 0
+    # Link lists set inside a story (related headlines, a table of contents) are runs of
+    # list-marked lines or of short lines that end no sentence.
+    marked = [bool(_LIST_MARK.match(line.text)) for line in kept]
+    list_run = _runs(marked)
+    prose_lengths = sorted(f.words for f, p in zip(feats, prose, strict=True) if p)
+    median = prose_lengths[len(prose_lengths) // 2] if prose_lengths else 20
     for k, (line, f) in enumerate(zip(kept, feats, strict=True)):
         text = line.text
         short = 1.0 if f.words <= 8 else 0.0
@@ -137,7 +161,7 @@ def vectors(
                 float(weak is Reason.BYLINE),
                 float(weak is Reason.DATELINE),
                 float(f.cjk),
-                1.0 if _LIST_MARK.match(text) else 0.0,
+                float(marked[k]),
                 1.0 if text.endswith(":") else 0.0,
                 1.0 if _SEPARATORS.search(text[:400]) else 0.0,
                 len(_DIGIT.findall(text[:400])) / max(1, min(len(text), 400)),
@@ -166,6 +190,8 @@ def vectors(
                 prose[k] * in_run,
                 1.0 if best_end <= k < end else 0.0,
                 to_page_end * (1.0 if best_end <= k < end else 0.0),
+                math.log1p(list_run[k]),
+                min(f.words / median, 4.0),
             ]
         )
         above += prose_words[k]

@@ -198,6 +198,36 @@ def blocks() -> Blocks:
     )
 
 
+@dataclass(frozen=True, slots=True)
+class TitleTrim:
+    """How a headline is cut out of its title line (`rules/title.json`)."""
+
+    breadcrumb: re.Pattern[str]  # " » ", " > ", ...: "Home » Blog » Headline"
+    breadcrumb_max_words: int  # each crumb before the headline is at most this long
+    suffix: re.Pattern[str]  # " | ", " – ", ...: "Headline | Site Name"
+    suffix_max_words: int
+    headline_min_words: int  # what is left of a line after a cut is at least this long
+
+
+def _separators(raw: list[str]) -> re.Pattern[str]:
+    return re.compile(" (?:" + "|".join(re.escape(s) for s in raw) + ") ")
+
+
+@cache
+def title_trim() -> TitleTrim:
+    raw = _json("title.json")
+    try:
+        return TitleTrim(
+            breadcrumb=_separators(raw["breadcrumb_separators"]),
+            breadcrumb_max_words=int(raw["breadcrumb_max_words"]),
+            suffix=_separators(raw["suffix_separators"]),
+            suffix_max_words=int(raw["suffix_max_words"]),
+            headline_min_words=int(raw["headline_min_words"]),
+        )
+    except (KeyError, TypeError, ValueError) as exc:
+        raise RulesError(f"malformed title.json: {exc}") from exc
+
+
 @cache
 def stopwords() -> dict[str, frozenset[str]]:
     """ISO code -> stop words, from jusText's packaged stoplists."""
@@ -238,4 +268,5 @@ def load_all() -> None:
     matcher(strong=True)
     matcher(strong=False)
     blocks()
+    title_trim()
     stopword_index()

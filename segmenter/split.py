@@ -27,8 +27,9 @@ from .features import Features, features
 from .options import Options
 from .teasers import TailLine, is_kicker_teaser, opens_block, parse_tail
 from .title import pick as pick_title
+from .title import trim as trim_title
 from .trees import Trees
-from .types import Cleaned, Decision, Line, Piece, Reason, Removed, Split
+from .types import Cleaned, Decision, Line, Piece, Reason, Removed, Split, Title
 
 # A line of this many words with stop words is prose; its score grows with its length up to
 # _GOOD_CAP words, so one long paragraph outweighs a few short link lines.
@@ -247,7 +248,8 @@ def split(
     title = None
     if title_index is not None:
         t = kept[title_index]
-        title = Piece(t.text, t.number)
+        prefix, headline, suffix = trim_title(t.text)
+        title = Title(headline, t.number, prefix, suffix)
         if explain:
             decisions.append(
                 Decision(t.number, "title", "best-title-candidate", round(title_score, 3))
@@ -274,7 +276,7 @@ def split(
             decisions.append(Decision(line.number, "removed", rule, round(logits[k], 3)))
 
     body: list[Piece] = []
-    seen: set[str] = {title.text} if title else set()
+    seen: set[str] = {title.line_text} if title else set()
     for k in range(body_start, end):
         line = kept[k]
         repeat = line.text in seen and (feats[k].words >= _DEDUPE_MIN_WORDS or k == body_start)

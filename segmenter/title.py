@@ -16,6 +16,7 @@ from urllib.parse import unquote, urlsplit
 
 from . import trees
 from .features import Features
+from .ruleset import title_trim
 from .trees import Trees
 from .types import Line
 
@@ -25,6 +26,8 @@ if TYPE_CHECKING:
 _TOKEN = re.compile(r"\w+")
 _LIST_MARK = re.compile(r"^(?:[*+•·o-]\s|\d{1,3}(?:\.\d{1,3})*[.)]?\s|step \d)", re.IGNORECASE)
 _SEPARATOR = re.compile(r"\s[|–—-]\s|\s::\s")
+# A list mark that can be cut off a title line: a bullet or a list number, then a space.
+_CUT_MARK = re.compile(r"^(?:[*+•·▪-]|\d{1,2}[.)])(?= )")
 # How far above the story the title is looked for: pages put menus, galleries and bylines
 # between the two.
 _LOOKBACK = 150
@@ -181,3 +184,53 @@ def pick(
     if ratings[best] < _MIN_LOGIT:
         return None, 0.0
     return found[best][0], ratings[best]
+
+
+def _words(text: str) -> list[str]:
+    return [w for w in text.split() if any(c.isalnum() for c in w)]
+
+
+def _title_cased(words: list[str]) -> bool:
+    """Every word starts (after any quote or bracket) with a capital letter or a digit."""
+    for w in words:
+        first = next(c for c in w if c.isalnum())
+        if not (first.isupper() or first.isdigit()):
+            return False
+    return True
+
+
+def trim(text: str) -> tuple[str | None, str, str | None]:
+    """(prefix, headline, suffix) of a title line. The prefix is a list mark and a
+    breadcrumb trail ("Home » Blog »"); the suffix is a short, Title-Cased site or section
+    name after a separator ("| Opinion", "– Artlyst"). A part is cut only when what is left
+    still reads as a headline; the non-empty parts joined by single spaces give the line."""
+    rules = title_trim()
+    prefix: list[str] = []
+    head = text
+    mark = _CUT_MARK.match(head)
+    if mark and _words(head[mark.end() + 1 :]):
+        prefix.append(head[: mark.end()])
+        head = head[mark.end() + 1 :]
+    crumbs = list(rules.breadcrumb.finditer(head))
+    if crumbs:
+        last = crumbs[-1]
+        trail = head[: last.start()]
+        short = all(
+            0 < len(_words(c)) <= rules.breadcrumb_max_words for c in rules.breadcrumb.split(trail)
+        )
+        # One separator after a single word ("Back / ...") or a trail of several crumbs.
+        if short and (len(crumbs) > 1 or len(_words(trail)) == 1) and _words(head[last.end() :]):
+            prefix.append(head[: last.end() - 1])
+            head = head[last.end() :]
+    suffix = None
+    cut = rules.suffix.search(head)
+    if cut:
+        tail = _words(head[cut.end() :])
+        if (
+            0 < len(tail) <= rules.suffix_max_words
+            and _title_cased(tail)
+            and len(_words(head[: cut.start()])) >= rules.headline_min_words
+        ):
+            suffix = head[cut.start() + 1 :]
+            head = head[: cut.start()]
+    return (" ".join(prefix) or None), head, suffix

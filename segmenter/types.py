@@ -53,6 +53,30 @@ class Piece:
 
 
 @dataclass(frozen=True, slots=True)
+class Title:
+    """The headline. `prefix` (a list mark, a breadcrumb trail) and `suffix` (a site or
+    section name) are the parts of its line kept out of `text`, reported so that nothing of
+    the line is lost: the line is the non-empty parts joined by single spaces."""
+
+    text: str
+    line: int
+    prefix: str | None = None
+    suffix: str | None = None
+
+    @property
+    def line_text(self) -> str:
+        return " ".join(p for p in (self.prefix, self.text, self.suffix) if p)
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"text": self.text, "line": self.line}
+        if self.prefix is not None:
+            out["prefix"] = self.prefix
+        if self.suffix is not None:
+            out["suffix"] = self.suffix
+        return out
+
+
+@dataclass(frozen=True, slots=True)
 class Removed:
     """A line that is not story text, with the reason and the rule that decided it."""
 
@@ -133,7 +157,7 @@ class Cleaned:
 class Split:
     """Output of the splitter."""
 
-    title: Piece | None
+    title: Title | None
     body: tuple[Piece, ...]
     teasers: tuple[Teaser, ...]
     removed: tuple[Removed, ...]
@@ -144,7 +168,7 @@ class Split:
 class Result:
     """What `segment()` returns; `to_dict()` is the JSON contract of DESIGN.md."""
 
-    title: Piece | None
+    title: Title | None
     body: tuple[Piece, ...]
     teasers: tuple[Teaser, ...]
     removed: tuple[Removed, ...]

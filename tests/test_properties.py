@@ -115,7 +115,8 @@ def check_invariants(text: str, result: Result) -> None:
     seen: list[int] = []
     if result.title:
         seen.append(result.title.line)
-        assert result.title.text == lines[result.title.line]
+        assert result.title.line_text == lines[result.title.line]
+        assert result.title.text in lines[result.title.line]
     for p in result.body:
         seen.append(p.line)
         assert p.text == lines[p.line]

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
 from segmenter import segment
-from segmenter.title import slug_tokens
+from segmenter.title import slug_tokens, trim
 
 STORY = (
     "The harbour council voted on Tuesday to build a flood barrier at the mouth of the "
@@ -35,7 +39,8 @@ def test_url_slug_vouches_for_a_headline_far_above_the_story() -> None:
 
 
 def test_a_far_headline_is_found_by_the_words_it_shares_with_the_story() -> None:
-    menu = "\n".join(f"Menu item {i}" for i in range(80))
+    # 20 menu lines between: farther than most pages put them (the ranker learned how far)
+    menu = "\n".join(f"Menu item {i}" for i in range(20))
     result = segment("Council approves flood barrier\n" + menu + "\n" + STORY)
     assert result.title is not None and result.title.line == 1
 
@@ -44,3 +49,64 @@ def test_list_items_are_not_headlines() -> None:
     page = "Council approves flood barrier\n* Flood barrier facts\n" + STORY
     result = segment(page)
     assert result.title is not None and result.title.text == "Council approves flood barrier"
+
+
+@pytest.mark.parametrize(
+    ("line", "parts"),
+    [
+        (
+            "Home » Blog » Council approves flood barrier",
+            ("Home » Blog »", "Council approves flood barrier", None),
+        ),
+        ("Back / 10 Best Flood Barriers", ("Back /", "10 Best Flood Barriers", None)),
+        ("* How To Build A Barrier", ("*", "How To Build A Barrier", None)),
+        ("3. Charity Ratings", ("3.", "Charity Ratings", None)),
+        (
+            "Council approves flood barrier | Opinion",
+            (None, "Council approves flood barrier", "| Opinion"),
+        ),
+        (
+            "Best UK Art Exhibitions 2025 – Artlyst",
+            (None, "Best UK Art Exhibitions 2025", "– Artlyst"),
+        ),
+        # Not cut: a three-word crumb under one separator, a lower-case or long tail, a short head.
+        (
+            "21+ Best Movers / Moving Companies in 2024",
+            (None, "21+ Best Movers / Moving Companies in 2024", None),
+        ),
+        (
+            "A plant-based diet – tips and tricks",
+            (None, "A plant-based diet – tips and tricks", None),
+        ),
+        (
+            "Setting up an aquarium - A Step By Step Guide",
+            (None, "Setting up an aquarium - A Step By Step Guide", None),
+        ),
+        ("Star Wars | Reviews", (None, "Star Wars | Reviews", None)),
+        ("Home »", (None, "Home »", None)),
+    ],
+)
+def test_trim_cuts_the_headline_out_of_its_line(line: str, parts: tuple[str | None, ...]) -> None:
+    assert trim(line) == parts
+
+
+@given(
+    st.lists(
+        st.sampled_from(["Home", "»", "|", "–", "/", "*", "1.", "Big", "day", "A", "x"]),
+        max_size=12,
+    )
+)
+def test_trim_loses_nothing(words: list[str]) -> None:
+    line = " ".join(words)
+    prefix, headline, suffix = trim(line)
+    assert " ".join(p for p in (prefix, headline, suffix) if p) == line
+    assert headline or not line
+
+
+def test_title_with_breadcrumb_reports_the_cut_parts() -> None:
+    result = segment("Home » News » Council approves flood barrier\n" + STORY).to_dict()
+    assert result["title"] == {
+        "text": "Council approves flood barrier",
+        "line": 1,
+        "prefix": "Home » News »",
+    }

@@ -127,7 +127,7 @@ def write(model: dict[str, Any], name: str) -> None:
 
 def add_tree_options(ap: argparse.ArgumentParser) -> None:
     ap.add_argument("--folds", type=int, default=5)
-    ap.add_argument("--trees", type=int, default=200)
+    ap.add_argument("--trees", type=int, default=250)
     ap.add_argument("--depth", type=int, default=4)
     ap.add_argument("--rate", type=float, default=0.1, help="learning rate")
     ap.add_argument("--write", action="store_true", help="fit on all and write the model")

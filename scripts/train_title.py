@@ -56,7 +56,7 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("data")
     add_tree_options(ap)
-    ap.set_defaults(trees=150, depth=4)
+    ap.set_defaults(trees=150, depth=5)
     args = ap.parse_args(argv)
     options = Options()
     pages = [

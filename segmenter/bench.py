@@ -107,6 +107,7 @@ ADVERSARIAL: dict[str, Callable[[int], str]] = {
     "kicker repeats ‘A’: ": lambda n: "‘A’: " * (n // 5),
     "colons": lambda n: ":" * n,
     "quotes": lambda n: '"' * n,
+    "tags, then text": lambda n: "<a>" * (n // 3) + "x",
     "numbered lines": lambda n: "".join(f"{i % 99 + 1}. Title {i}\n" for i in range(n // 14)),
     "label lines": lambda n: "Related: A title here\n" * (n // 22),
     "cookie words": lambda n: ("cookies accept " * (n // 15 + 1))[:n],

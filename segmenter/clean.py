@@ -7,6 +7,7 @@ a line that the splitter leaves outside the story; see `weak_reason`.
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 from .ruleset import MAX_RULE_CHARS, blocks, key_of, matcher
@@ -35,6 +36,11 @@ def weak_reason(text: str) -> tuple[Reason, str] | None:
     return match(text, strong=False)
 
 
+# A line of nothing but HTML tags (a tracking pixel, an image an extractor let through): no
+# rule file is needed to see it is not text, and it can be longer than MAX_RULE_CHARS.
+_MARKUP = re.compile(r"(?:\s*<[^<>]*>)+\s*")
+
+
 def clean(lines: tuple[Line, ...]) -> Cleaned:
     """Split non-blank lines into those still in play and those removed as residue."""
     kept: list[Line] = []
@@ -43,6 +49,8 @@ def clean(lines: tuple[Line, ...]) -> Cleaned:
         if not line.text:
             continue
         hit = match(line.text)
+        if hit is None and line.text[0] == "<" and _MARKUP.fullmatch(line.text):
+            hit = (Reason.OTHER, "markup")
         if hit is None:
             kept.append(line)
         else:

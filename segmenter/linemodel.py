@@ -13,13 +13,14 @@ from __future__ import annotations
 
 import math
 import re
+from bisect import bisect_right
 from collections import Counter
 from collections.abc import Sequence
 from typing import Any
 
 from . import trees
 from .features import Features
-from .teasers import is_kicker_teaser
+from .teasers import TailLine, is_kicker_teaser, opens_block
 from .trees import Trees
 from .types import Line, Reason
 
@@ -73,6 +74,9 @@ FEATURES = (
     "extension_to_page_end",
     "list_run",
     "words_to_median",
+    "block_ahead",
+    "block_behind",
+    "opens_block",
 )
 
 
@@ -107,6 +111,18 @@ def _runs(flags: Sequence[bool]) -> list[int]:
     return out
 
 
+def _distance(sorted_indexes: Sequence[int], k: int, ahead: bool) -> float:
+    """Kept lines from k to the nearest of `sorted_indexes` ahead of it (or behind it),
+    scaled to [0, 1]; 1.0 when there is none or it is far."""
+    i = bisect_right(sorted_indexes, k)
+    if ahead:
+        gap = sorted_indexes[i] - k if i < len(sorted_indexes) else _FAR
+    else:
+        j = i - 1 if i and sorted_indexes[i - 1] == k else i
+        gap = k - sorted_indexes[j - 1] if j else _FAR
+    return min(gap, _FAR) / _FAR
+
+
 def vectors(
     kept: Sequence[Line],
     feats: Sequence[Features],
@@ -136,6 +152,12 @@ def vectors(
     list_run = _runs(marked)
     prose_lengths = sorted(f.words for f, p in zip(feats, prose, strict=True) if p)
     median = prose_lengths[len(prose_lengths) // 2] if prose_lengths else 20
+    # Where teaser blocks open after the rule run (a header, a kicker item, a title over a cut
+    # lede): a story runs up to the first of them, whatever residue interrupts it on the way.
+    # Inside the run such lines are the story's own (a "Note:" line, a "Related:" link).
+    items = [TailLine(line, f) for line, f in zip(kept, feats, strict=True)]
+    shapes = [opens_block(items, k) is not None for k in range(n)]
+    openers = [k for k in range(best_end, n) if shapes[k]]
     for k, (line, f) in enumerate(zip(kept, feats, strict=True)):
         text = line.text
         short = 1.0 if f.words <= 8 else 0.0
@@ -192,6 +214,9 @@ def vectors(
                 to_page_end * (1.0 if best_end <= k < end else 0.0),
                 math.log1p(list_run[k]),
                 min(f.words / median, 4.0),
+                _distance(openers, k, ahead=True),
+                _distance(openers, k, ahead=False),
+                float(shapes[k]),
             ]
         )
         above += prose_words[k]

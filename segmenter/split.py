@@ -63,6 +63,8 @@ _STRICTNESS_SPAN = 2.0  # log-odds between strictness 0.0 and 1.0
 # Inside the story, a line the model rates below these log-odds is left out (a caption, an ad
 # line the rules missed), except in the story's last lines: its ending stays whole.
 _INSIDE_MIN, _KEEP_LAST = 0.0, 4
+# ... but a line the run's extension took in is kept there only when it is not clearly residue.
+_EXTENSION_MIN = -2.0
 # The story's extension past its run stops at a line the model rates below these log-odds:
 # close to the run only at clear residue (sign-offs and closing lists stay), further on at
 # anything doubtful (what follows a story for many lines is rarely story).
@@ -205,6 +207,7 @@ class Story:
     feats: list[Features]
     logits: list[float]
     start: int
+    run_end: int  # end of the best run, before its extension to a boundary
     end: int
     shift: float
     removed: list[int]
@@ -224,7 +227,7 @@ def locate(
     scores = [(g - shift) * _weight(f) for g, f in zip(logits, feats, strict=True)]
     start, run_end = best_run(scores)
     end = extend_run(kept, feats, run_end, scored.closers, _last(scored.removed), logits)
-    return Story(feats, logits, start, end, shift, scored.removed)
+    return Story(feats, logits, start, run_end, end, shift, scored.removed)
 
 
 def split(
@@ -285,13 +288,15 @@ def split(
             if explain:
                 decisions.append(Decision(line.number, "removed", "repeated-line"))
             continue
-        if logits[k] - shift < _INSIDE_MIN and body_start < k < end - _KEEP_LAST:
+        rating = logits[k] - shift
+        ending = k >= end - _KEEP_LAST and (k < story.run_end or rating >= _EXTENSION_MIN)
+        if rating < _INSIDE_MIN and body_start < k and not ending:
             weak = feats[k].weak
             reason = weak[0] if weak else Reason.OTHER
             removed.append(Removed(line.text, line.number, reason, "line-model"))
             if explain:
-                rating = round(logits[k], 3)
-                decisions.append(Decision(line.number, "removed", "line-model", rating))
+                score = round(logits[k], 3)
+                decisions.append(Decision(line.number, "removed", "line-model", score))
             continue
         seen.add(line.text)
         body.append(Piece(line.text, line.number))

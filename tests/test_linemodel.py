@@ -89,3 +89,25 @@ def test_a_page_past_the_models_line_budget_is_split_by_the_rules() -> None:
     result = segment(menu + story * 3)
     assert [p.text for p in result.body] == [story.strip()]  # its repeats: duplicates
     assert len(result.removed) + len(result.body) == MODEL_MAX_LINES + 13
+
+
+def test_runs_and_distances_describe_the_neighbourhood() -> None:
+    assert linemodel._runs([True, True, False, True, False, False, True, True, True]) == [
+        2,
+        2,
+        0,
+        1,
+        0,
+        0,
+        3,
+        3,
+        3,
+    ]
+    far = linemodel._FAR
+    openers = [3, 10]
+    assert linemodel._distance(openers, 0, ahead=True) == 3 / far
+    assert linemodel._distance(openers, 3, ahead=True) == 7 / far  # strictly ahead
+    assert linemodel._distance(openers, 10, ahead=True) == 1.0  # none ahead
+    assert linemodel._distance(openers, 12, ahead=False) == 2 / far
+    assert linemodel._distance(openers, 10, ahead=False) == 7 / far  # strictly behind
+    assert linemodel._distance(openers, 2, ahead=False) == 1.0

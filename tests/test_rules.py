@@ -70,3 +70,16 @@ LINES = [x[0] for x in CASES["removed"]] + CASES["kept"] + [x[0] for x in CASES[
 @given(st.one_of(st.sampled_from(LINES), st.text(max_size=80)), st.booleans())
 def test_combined_matcher_equals_rules_tried_in_order(text: str, strong: bool) -> None:
     assert match(text, strong) == _one_by_one(text, strong)
+
+
+def test_a_line_of_markup_alone_is_removed_whatever_its_length() -> None:
+    pixel = '<img style="display:none" height="1" width="1" alt="" src="//x.test/p.gif" /> ' * 8
+    lines = split_lines(
+        f"{pixel}\n<b>Bold</b> words of a story stay.\n<span ><img src='a'/></span>"
+    )
+    cleaned = clean(lines)
+    assert [(r.line, r.reason, r.rule) for r in cleaned.removed] == [
+        (1, Reason.OTHER, "markup"),
+        (3, Reason.OTHER, "markup"),
+    ]
+    assert [line.number for line in cleaned.kept] == [2]

@@ -7,7 +7,6 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
-from itertools import islice
 
 from .clean import header_rule, weak_reason
 from .ruleset import blocks, stopword_hits, stopwords
@@ -23,6 +22,7 @@ _TOKEN_CAPITALISED = re.compile(r"(?<!\w)[A-Z0-9]")
 _QUOTE_CHARS = "‘’'\"“”«»"
 # How many tokens of the page vote for its stop-word language.
 _VOTE_TOKENS = 400
+_VOTE_CHARS = 20_000  # 400 tokens of any real text fit in far fewer characters
 # Characters per word for CJK text, so that a CJK line and an English line of the same
 # content get similar word counts.
 _CJK_CHARS_PER_WORD = 2
@@ -46,11 +46,12 @@ def page_stopwords(texts: list[str]) -> tuple[str, frozenset[str]]:
     tokens; English when nothing stands out."""
     tokens: list[str] = []
     for text in texts:
-        # finditer, not findall: a hostile multi-megabyte line is read only as far as needed.
-        tokens.extend(m.group().lower() for m in islice(_TOKEN.finditer(text), _VOTE_TOKENS))
+        # Only a line's first _VOTE_CHARS characters: a hostile multi-megabyte line is not
+        # read to its end for a vote that needs a few hundred tokens.
+        tokens += _TOKEN.findall(text, 0, _VOTE_CHARS)
         if len(tokens) >= _VOTE_TOKENS:
             break
-    counts = Counter(tokens[:_VOTE_TOKENS])
+    counts = Counter(t.lower() for t in tokens[:_VOTE_TOKENS])
     best, best_hits = "en", -1
     for hits, code in stopword_hits(counts):
         # English wins ties: it is the commonest language of the input by far.

@@ -16,6 +16,7 @@ import re
 from bisect import bisect_right
 from collections import Counter
 from collections.abc import Sequence
+from itertools import groupby
 from typing import Any
 
 from . import trees
@@ -97,17 +98,10 @@ def _prose(f: Features) -> float:
 
 def _runs(flags: Sequence[bool]) -> list[int]:
     """For each position, the length of the run of consecutive True flags it belongs to."""
-    out = [0] * len(flags)
-    k = 0
-    while k < len(flags):
-        if not flags[k]:
-            k += 1
-            continue
-        j = k
-        while j < len(flags) and flags[j]:
-            j += 1
-        out[k:j] = [j - k] * (j - k)
-        k = j
+    out: list[int] = []
+    for flag, group in groupby(flags):
+        size = len(list(group))
+        out += [size if flag else 0] * size
     return out
 
 
@@ -147,7 +141,7 @@ def vectors(
     out: list[list[float]] = []
     last_run = kept[end - 1].number if end > 0 else 0
     # Link lists set inside a story (related headlines, a table of contents) are runs of
-    # list-marked lines or of short lines that end no sentence.
+    # list-marked lines.
     marked = [bool(_LIST_MARK.match(line.text)) for line in kept]
     list_run = _runs(marked)
     prose_lengths = sorted(f.words for f, p in zip(feats, prose, strict=True) if p)

@@ -54,6 +54,7 @@ def _options(args: argparse.Namespace, language: str | None = None) -> Options:
         language_hint=language or getattr(args, "language", None),
         detect_language=not args.no_language,
         explain=getattr(args, "explain", False),
+        max_lines=args.max_lines,
     )
 
 
@@ -262,6 +263,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     common.add_argument(
         "--no-language", action="store_true", help="skip language detection (code 'und')"
+    )
+    common.add_argument(
+        "--max-lines",
+        type=int,
+        default=Options().max_lines,
+        help="refuse a page with more lines than this (default %(default)s)",
     )
 
     p = sub.add_parser("segment", parents=[common], help="segment one page, print JSON")

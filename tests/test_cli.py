@@ -45,6 +45,14 @@ def test_blank_input_is_a_message() -> None:
     assert r.returncode == 1 and b"no text" in r.stderr
 
 
+def test_line_limit_is_a_message_and_can_be_raised() -> None:
+    page = b"A line of a page.\n" * 30
+    r = run("segment", "--max-lines", "10", "-", stdin=page)
+    assert r.returncode == 1 and b"31 lines; the limit is 10" in r.stderr
+    r = run("segment", "--max-lines", "40", "-", stdin=page)
+    assert r.returncode == 0 and json.loads(r.stdout)["stats"]["lines"] == 31
+
+
 def test_batch_gz_in_jsonl_out(tmp_path: Path) -> None:
     src = tmp_path / "in.jsonl.gz"
     records = [

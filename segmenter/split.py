@@ -68,7 +68,7 @@ _EXTENSION_MIN = -2.0
 # The story's extension past its run stops at a line the model rates below these log-odds:
 # close to the run only at clear residue (sign-offs and closing lists stay), further on at
 # anything doubtful (what follows a story for many lines is rarely story).
-_NEAR_LINES, _NEAR_MIN, _FAR_MIN = 6, -8.0, -3.0
+_NEAR_LINES, _NEAR_MIN, _FAR_MIN = 6, -8.0, -4.0
 
 
 def _weight(f: Features) -> float:

@@ -14,14 +14,13 @@ from __future__ import annotations
 import math
 import re
 from bisect import bisect_right
-from collections import Counter
 from collections.abc import Sequence
 from itertools import groupby
 from typing import Any
 
 from . import trees
 from .features import Features
-from .teasers import TailLine, is_kicker_teaser, opens_block
+from .teasers import is_kicker_teaser
 from .trees import Trees
 from .types import Line, Reason
 
@@ -124,16 +123,19 @@ def vectors(
     run: tuple[int, int, int],
     closers: Sequence[int],
     removed: Sequence[int],
+    opens: Sequence[bool],
+    repeated: Sequence[bool],
 ) -> list[list[float]]:
     """One feature vector per kept line, in the order of FEATURES. `run` is the rule-based
     story run over `kept`: (start, end of its best run, end after its extension); `closers`
-    and `removed` are the sorted numbers of closing-residue and of all removed lines."""
+    and `removed` are the sorted numbers of closing-residue and of all removed lines; `opens`
+    and `repeated` say, per kept line, whether it opens a teaser block and whether its text
+    recurs on the page."""
     from .split import residue_between  # split imports this module
 
     n = len(kept)
     start, best_end, end = run
     to_page_end = 1.0 if end == n and best_end < n else 0.0
-    counts = Counter(line.text for line in kept)
     prose = [_prose(f) for f in feats]
     prose_words = [p * min(f.words, 80) for p, f in zip(prose, feats, strict=True)]
     total = sum(prose_words) or 1.0
@@ -149,9 +151,7 @@ def vectors(
     # Where teaser blocks open after the rule run (a header, a kicker item, a title over a cut
     # lede): a story runs up to the first of them, whatever residue interrupts it on the way.
     # Inside the run such lines are the story's own (a "Note:" line, a "Related:" link).
-    items = [TailLine(line, f) for line, f in zip(kept, feats, strict=True)]
-    shapes = [opens_block(items, k) is not None for k in range(n)]
-    openers = [k for k in range(best_end, n) if shapes[k]]
+    openers = [k for k in range(best_end, n) if opens[k]]
     for k, (line, f) in enumerate(zip(kept, feats, strict=True)):
         text = line.text
         short = 1.0 if f.words <= 8 else 0.0
@@ -181,7 +181,7 @@ def vectors(
                 1.0 if text.endswith(":") else 0.0,
                 1.0 if _SEPARATORS.search(text[:400]) else 0.0,
                 len(_DIGIT.findall(text[:400])) / max(1, min(len(text), 400)),
-                1.0 if counts[text] > 1 else 0.0,
+                float(repeated[k]),
                 max(-8.0, min(6.0, scores[k])) / 6.0,
                 in_run,
                 before,
@@ -210,7 +210,7 @@ def vectors(
                 min(f.words / median, 4.0),
                 _distance(openers, k, ahead=True),
                 _distance(openers, k, ahead=False),
-                float(shapes[k]),
+                float(opens[k]),
             ]
         )
         above += prose_words[k]

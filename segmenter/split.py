@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import math
 from bisect import bisect_right
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -118,6 +119,7 @@ def best_run(scores: Sequence[float]) -> tuple[int, int]:
 def extend_run(
     kept: Sequence[Line],
     feats: Sequence[Features],
+    opens: Sequence[bool],
     end: int,
     closers: Sequence[int],
     last_removed: int = 0,
@@ -126,32 +128,30 @@ def extend_run(
     """The end of the story after extending the best run [.., end) up to a boundary.
 
     After its best run, the story goes on over short lines (a sign-off, a closing list, a
-    table) up to the first line that opens a teaser block or the first closing residue line.
-    `closers` are the sorted line numbers of residue lines that close a story (footer, share,
-    ...); `last_removed` is the number of the page's last residue line; `logits` are the line
-    model's ratings, which stop the extension at a line that is clearly not story. With no
-    boundary ahead, only the closing sentences right after the run join it."""
+    table) up to the first line that opens a teaser block (`opens`, per kept line) or the
+    first closing residue line. `closers` are the sorted line numbers of residue lines that
+    close a story (footer, share, ...); `last_removed` is the number of the page's last
+    residue line; `logits` are the line model's ratings, which stop the extension at a line
+    that is clearly not story. With no boundary ahead, only the closing sentences right after
+    the run join it."""
     if end == 0:
         return end
-    items = [TailLine(kept[k], feats[k]) for k in range(end, len(kept))]
     previous = kept[end - 1].number
-    for offset, item in enumerate(items):
+    for k in range(end, len(kept)):
         # A closing residue line between the previous line and this one ends the story there.
-        if residue_between(closers, previous, item.line.number):
-            return end + offset
-        if opens_block(items, offset):
-            return end + offset
-        floor = _NEAR_MIN if offset < _NEAR_LINES else _FAR_MIN
-        if logits is not None and logits[end + offset] < floor:
-            return end + offset
-        previous = item.line.number
+        if residue_between(closers, previous, kept[k].number) or opens[k]:
+            return k
+        floor = _NEAR_MIN if k - end < _NEAR_LINES else _FAR_MIN
+        if logits is not None and logits[k] < floor:
+            return k
+        previous = kept[k].number
     if last_removed > previous:
         return len(kept)  # residue after the last line: the page's end is the boundary
     # No boundary in sight: keep only the closing sentences (a sign-off, a one-line quote).
-    offset = 0
-    while offset < len(items) and _is_closing_sentence(items[offset].features):
-        offset += 1
-    return end + offset
+    k = end
+    while k < len(kept) and _is_closing_sentence(feats[k]):
+        k += 1
+    return k
 
 
 def _is_closing_sentence(f: Features) -> bool:
@@ -165,11 +165,14 @@ def _opens_story(f: Features, line: Line) -> bool:
 
 @dataclass(frozen=True, slots=True)
 class Scored:
-    """The kept lines' features and rule scores, the sorted numbers of the closing-residue
-    and of all removed lines, and the learned model's input vectors."""
+    """The kept lines' features and rule scores, whether each opens a teaser block and
+    whether its text recurs on the page, the sorted numbers of the closing-residue and of all
+    removed lines, and the learned model's input vectors."""
 
     feats: list[Features]
     scores: list[float]
+    opens: list[bool]
+    repeated: list[bool]
     closers: list[int]
     removed: list[int]
     vectors: list[list[float]]
@@ -185,14 +188,20 @@ def score_lines(cleaned: Cleaned, stops: frozenset[str], options: Options) -> Sc
         if residue_between(closers, kept[k - 1].number, kept[k].number):
             scores[k] -= _BARRIER
     removed = sorted(r.line for r in cleaned.removed)
+    items = [TailLine(line, f) for line, f in zip(kept, feats, strict=True)]
+    opens = [opens_block(items, k) is not None for k in range(len(kept))]
+    counts = Counter(line.text for line in kept)
+    repeated = [counts[line.text] > 1 for line in kept]
     start, best_end = best_run(scores)
-    end = extend_run(kept, feats, best_end, closers, _last(removed))
+    end = extend_run(kept, feats, opens, best_end, closers, _last(removed))
     vecs = (
-        linemodel.vectors(kept, feats, scores, (start, best_end, end), closers, removed)
+        linemodel.vectors(
+            kept, feats, scores, (start, best_end, end), closers, removed, opens, repeated
+        )
         if len(kept) <= MODEL_MAX_LINES
         else []
     )
-    return Scored(feats, scores, closers, removed, vecs)
+    return Scored(feats, scores, opens, repeated, closers, removed, vecs)
 
 
 def _last(numbers: Sequence[int]) -> int:
@@ -206,6 +215,7 @@ class Story:
 
     feats: list[Features]
     logits: list[float]
+    repeated: list[bool]
     start: int
     run_end: int  # end of the best run, before its extension to a boundary
     end: int
@@ -226,8 +236,10 @@ def locate(
     logits = scored.scores if big else model.logits(scored.vectors)
     scores = [(g - shift) * _weight(f) for g, f in zip(logits, feats, strict=True)]
     start, run_end = best_run(scores)
-    end = extend_run(kept, feats, run_end, scored.closers, _last(scored.removed), logits)
-    return Story(feats, logits, start, run_end, end, shift, scored.removed)
+    end = extend_run(
+        kept, feats, scored.opens, run_end, scored.closers, _last(scored.removed), logits
+    )
+    return Story(feats, logits, scored.repeated, start, run_end, end, shift, scored.removed)
 
 
 def split(

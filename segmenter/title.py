@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import math
 import re
-from collections import Counter
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 from urllib.parse import unquote, urlsplit
@@ -124,7 +123,6 @@ def candidates(
         rows.append((k, shape, overlap, slugged))
     if not rows:
         return []
-    counts = Counter(line.text for line in kept)
     best_overlap = max(r[2] for r in rows)
     best_slug = max(r[3] for r in rows)
     out = []
@@ -154,7 +152,7 @@ def candidates(
                     math.log1p(rank),
                     math.log1p(len(rows)),
                     max(-10.0, min(10.0, story.logits[k])),
-                    1.0 if counts[text] > 1 else 0.0,
+                    float(story.repeated[k]),
                     1.0 if nxt is not None and nxt.weak is not None else 0.0,
                     1.0 if prev is not None and prev.weak is not None else 0.0,
                     1.0 if nxt is not None and nxt.words >= 12 and nxt.sentence_end else 0.0,

@@ -44,7 +44,7 @@ def segment_html(
     """Segment a page given as HTML: trafilatura turns it into text, then `segment` runs."""
     opts = options or DEFAULT_OPTIONS
     raw = decode(markup, charset) if isinstance(markup, bytes) else markup
-    _check_size(raw, opts)
+    _check_chars(raw, opts)
     return _run(html_to_text(raw), opts, id, "html", url)
 
 
@@ -81,16 +81,21 @@ def warm_up() -> None:
     simhash("。")  # a text with no latin tokens builds trafilatura's punctuation table
 
 
-def _check_size(text: str, opts: Options) -> None:
+def _check_chars(text: str, opts: Options) -> None:
     if len(text) > opts.max_chars:
         raise TooLargeError(f"the text has {len(text)} characters; the limit is {opts.max_chars}")
+
+
+def _check_lines(text: str, opts: Options) -> None:
+    # Lines of the text to segment: the cost is per line of text, not per line of markup.
     lines = count_lines(text)
     if lines > opts.max_lines:
         raise TooLargeError(f"the text has {lines} lines; the limit is {opts.max_lines}")
 
 
 def _run(raw: str, opts: Options, id: str | None, source: str, url: str | None) -> Result:
-    _check_size(raw, opts)
+    _check_chars(raw, opts)
+    _check_lines(raw, opts)
     lines = split_lines(normalize_text(raw))
     if not any(line.text for line in lines):
         raise EmptyInputError("the input holds no text: every line is blank")

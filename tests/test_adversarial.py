@@ -9,7 +9,7 @@ import sys
 
 import pytest
 
-from segmenter import InputError, Options, TooLargeError, segment
+from segmenter import InputError, Options, TooLargeError, segment, segment_html
 from segmenter.bench import ADVERSARIAL
 from segmenter.normalize import decode
 
@@ -73,3 +73,10 @@ def test_line_limit_counts_every_line_break_before_building_lines() -> None:
         segment("a\r\nb\rc\n\n", options)
     with pytest.raises(TooLargeError, match="lines"):
         segment("x" + "\n" * 2_000_000)  # a hostile page of blank lines is refused, not split
+
+
+def test_line_limit_counts_the_text_not_the_markup() -> None:
+    story = "<p>A story line of the page, long enough to be read as prose by anyone.</p>"
+    markup = "<html><body>\n" + "<div></div>\n" * 30 + story + "\n</body></html>"
+    result = segment_html(markup, Options(max_lines=4))
+    assert [p.text for p in result.body] == [story[3:-4]]

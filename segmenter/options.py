@@ -12,10 +12,11 @@ class Options:
     max_chars: inputs longer than this (after decoding) raise TooLargeError. 5 M characters is
         far above any real article page and keeps one call's time and memory bounded.
     max_lines: texts with more lines than this (blank ones included; for HTML, the lines of
-        the extracted text) raise TooLargeError, counted before any line is built. The cost of a page is per line, and 20,000 is nine
-        times the longest page of the dev set (2,199); it keeps a hostile input of millions
-        of short or empty lines from holding a worker for seconds (readability.js refuses a
-        page past `maxElemsToParse` for the same reason).
+        the extracted text) raise TooLargeError, counted before any line is built. The cost
+        of a page is per line, and 20,000 is nine times the longest page of the dev set
+        (2,199); it keeps a hostile input of millions of short or empty lines from holding a
+        worker for seconds (readability.js refuses a page past `maxElemsToParse` for the
+        same reason).
     strictness: how readily a borderline line is left out of the body. 0.0 keeps more (recall),
         1.0 drops more (precision); the default 0.5 is tuned for body F1 on the dev set.
     language_hint: an ISO code the caller knows; used when detection is undetermined.

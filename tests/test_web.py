@@ -269,6 +269,17 @@ def test_probes_openapi_and_metrics(client: FlaskClient, spec: dict[str, Any]) -
     assert "segmenter_request_seconds_bucket" in text
 
 
+def test_removed_lines_are_counted_by_reason(client: FlaskClient) -> None:
+    def count(reason: str) -> float:
+        text = client.get("/metrics").get_data(as_text=True)
+        name = f'segmenter_removed_lines_total{{reason="{reason}"}} '
+        return sum(float(x[len(name) :]) for x in text.splitlines() if x.startswith(name))
+
+    before = count("navigation"), count("advert")
+    client.post("/segment", data=SEED_002, content_type="text/plain")  # lines 1, 2; line 41
+    assert (count("navigation"), count("advert")) == (before[0] + 2, before[1] + 1)
+
+
 def test_spec_documents_every_route(app: Flask, spec: dict[str, Any]) -> None:
     routes = {r.rule for r in app.url_map.iter_rules() if r.endpoint != "static"}
     assert routes == set(spec["paths"])

@@ -2,11 +2,14 @@
 """Load, memory and fault test of the service on loopback (needs `wrk`: apt-get install wrk).
 
     python scripts/loadtest.py [--seconds 60] [--connections 64] [--requests 100000]
+                               [--pages mix|seeds]
 
 1. starts `segmenter serve` (gunicorn, the project's defaults, 2 workers) on a free
    127.0.0.1 port;
-2. wrk POSTs a mix of real page texts (the seeds and tests/fixtures/pages) for --seconds at
-   --connections, then more until --requests in all; prints req/s, p50/p99 and errors;
+2. wrk POSTs a mix of real page texts (the seeds and tests/fixtures/pages, or the seeds
+   alone) for --seconds at --connections, then more until --requests in all; prints req/s,
+   p50/p99 and errors, and the CPU time a request costs the service and wrk: on a shared
+   machine latency varies from run to run, CPU per request much less;
 3. RSS of each worker before and after, and its growth;
 4. fault: kills one worker with SIGKILL under load, waits for gunicorn to replace it, then
    runs wrk again and requires zero errors after the restart.
@@ -18,6 +21,7 @@ from __future__ import annotations
 import argparse
 import os
 import re
+import resource
 import shutil
 import signal
 import subprocess
@@ -43,10 +47,26 @@ def workers(master: int) -> list[int]:
     return sorted(int(p) for p in out.split())
 
 
-def lua_script(path: Path) -> None:
-    pages = sorted((ROOT / "seeds").glob("*.txt")) + sorted(
-        (ROOT / "tests/fixtures/pages").glob("*.txt")
-    )
+def cpu_seconds(pid: int) -> float:
+    """User plus system CPU time the process has used so far."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def children_cpu() -> float:
+    """CPU time of this script's finished children: the wrk runs."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def page_files(kind: str) -> list[Path]:
+    seeds = sorted((ROOT / "seeds").glob("*.txt"))
+    if kind == "seeds":
+        return seeds
+    return seeds + sorted((ROOT / "tests/fixtures/pages").glob("*.txt"))
+
+
+def lua_script(path: Path, pages: list[Path]) -> None:
     bodies = [p.read_text(encoding="utf-8") for p in pages]
     entries = ",\n".join(f"[==[{b}]==]" for b in bodies)
     path.write_text(
@@ -94,6 +114,13 @@ def main() -> int:
     ap.add_argument("--connections", type=int, default=64)
     ap.add_argument("--requests", type=int, default=100_000)
     ap.add_argument("--workers", type=int, default=2)
+    ap.add_argument(
+        "--pages",
+        choices=("mix", "seeds"),
+        default="mix",
+        help="mix: the seeds and the test fixtures (mean 1.5 KB); seeds: the two seed pages "
+        "only (mean 5.0 KB)",
+    )
     args = ap.parse_args()
     if not shutil.which("wrk"):
         print("wrk is missing: apt-get install wrk", file=sys.stderr)
@@ -104,10 +131,17 @@ def main() -> int:
         base = server.base
         with tempfile.TemporaryDirectory() as tmp:
             lua = Path(tmp) / "mix.lua"
-            lua_script(lua)
+            pages = page_files(args.pages)
+            lua_script(lua, pages)
+            size = sum(p.stat().st_size for p in pages) / len(pages) / 1000
             run_wrk(base + "/segment", lua, 3, 8)  # warm every worker
             before = {pid: rss_kb(pid) for pid in workers(server.pid)}
+            # CPU per request does not depend on what else shares the machine, unlike latency.
+            served_cpu = sum(cpu_seconds(pid) for pid in before)
+            loader_cpu = children_cpu()
             main_run = run_wrk(base + "/segment", lua, args.seconds, args.connections)
+            served_cpu = sum(cpu_seconds(pid) for pid in before) - served_cpu
+            loader_cpu = children_cpu() - loader_cpu
             total, extra_runs = main_run["requests"], 0
             deadline = time.monotonic() + 10 * args.seconds
             while total < args.requests and time.monotonic() < deadline:
@@ -118,12 +152,20 @@ def main() -> int:
             after = {pid: rss_kb(pid) for pid in workers(server.pid)}
             print(
                 f"load: {args.seconds} s at {args.connections} connections, "
-                f"{args.workers} workers, mixed pages"
+                f"{args.workers} workers, {args.pages} pages ({len(pages)}, mean {size:.1f} KB)"
             )
             print(
                 f"  requests/s {main_run['rps']:.0f}  p50 {main_run['p50_ms']:.1f} ms  "
                 f"p99 {main_run['p99_ms']:.1f} ms  errors {main_run['errors']:.0f}  "
                 f"(total requests {total:.0f})"
+            )
+            served, loaded = served_cpu / main_run["requests"], loader_cpu / main_run["requests"]
+            cores = os.cpu_count() or 1
+            print(
+                f"  CPU a request: service {served * 1000:.2f} ms, wrk {loaded * 1000:.2f} ms; "
+                f"{cores} cores allow at most {cores / (served + loaded):.0f} requests/s, and "
+                f"{args.connections} connections need {args.connections / 0.05:.0f} requests/s "
+                "for a mean latency of 50 ms"
             )
             for pid in sorted(set(before) & set(after)):
                 growth = (after[pid] - before[pid]) / before[pid] * 100 if before[pid] else 0

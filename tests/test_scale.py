@@ -66,7 +66,9 @@ def test_resume_skips_done_ids(tmp_path: Path) -> None:
 
 def test_ctrl_c_leaves_whole_lines(tmp_path: Path) -> None:
     src = tmp_path / "in.jsonl"
-    write_input(src, copies=200)
+    # Far more work than is done before the interrupt (about 10 s of it), so that a busy
+    # machine that delays this loop cannot let the batch finish first.
+    write_input(src, copies=1000)
     out = tmp_path / "out.jsonl"
     cmd = [sys.executable, "-m", "segmenter.cli", "batch", str(src), "-o", str(out), "-j", "2"]
     proc = subprocess.Popen(cmd, stderr=subprocess.PIPE)

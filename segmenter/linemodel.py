@@ -104,6 +104,11 @@ def _runs(flags: Sequence[bool]) -> list[int]:
     return out
 
 
+def residue_between(numbers: Sequence[int], a: int, b: int) -> bool:
+    """Whether one of the sorted line `numbers` lies after line a, up to line b."""
+    return bisect_right(numbers, b) > bisect_right(numbers, a)
+
+
 def _distance(sorted_indexes: Sequence[int], k: int, ahead: bool) -> float:
     """Kept lines from k to the nearest of `sorted_indexes` ahead of it (or behind it),
     scaled to [0, 1]; 1.0 when there is none or it is far."""
@@ -131,8 +136,6 @@ def vectors(
     and `removed` are the sorted numbers of closing-residue and of all removed lines; `opens`
     and `repeated` say, per kept line, whether it opens a teaser block and whether its text
     recurs on the page."""
-    from .split import residue_between  # split imports this module
-
     n = len(kept)
     start, best_end, end = run
     to_page_end = 1.0 if end == n and best_end < n else 0.0

@@ -18,13 +18,13 @@
 from __future__ import annotations
 
 import math
-from bisect import bisect_right
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from . import linemodel
 from .features import Features, features
+from .linemodel import residue_between
 from .options import Options
 from .teasers import TailLine, is_kicker_teaser, opens_block, parse_tail
 from .title import pick as pick_title
@@ -96,11 +96,6 @@ def line_score(f: Features, strictness: float) -> float:
     if f.stop_density > 0 and f.words >= 3:
         return -0.3 - strictness * 0.4
     return -0.8 - strictness * 0.4
-
-
-def residue_between(numbers: Sequence[int], a: int, b: int) -> bool:
-    """Whether one of the sorted line `numbers` lies after line a, up to line b."""
-    return bisect_right(numbers, b) > bisect_right(numbers, a)
 
 
 def best_run(scores: Sequence[float]) -> tuple[int, int]:

@@ -62,9 +62,11 @@ _THRESHOLD = 0.0
 MODEL_MAX_LINES = 10_000
 _STRICTNESS_SPAN = 2.0  # log-odds between strictness 0.0 and 1.0
 # Inside the story, a line the model rates below these log-odds is left out (a caption, an ad
-# line the rules missed), except in the story's last lines: its ending stays whole.
+# line the rules missed), except in the story's last lines: its ending stays whole. Not after
+# _KEEP_LAST lines were left out in a row, though: what follows a stretch of residue (the
+# related links the run's extension went through) is not the story's ending.
 _INSIDE_MIN, _KEEP_LAST = 0.0, 4
-# ... but a line the run's extension took in is kept there only when it is not clearly residue.
+# ... and a line the run's extension took in is kept there only when it is not clearly residue.
 _EXTENSION_MIN = -2.0
 # The story's extension past its run stops at a line the model rates below these log-odds:
 # close to the run only at clear residue (sign-offs and closing lists stay), further on at
@@ -287,6 +289,7 @@ def split(
 
     body: list[Piece] = []
     seen: set[str] = {title.line_text} if title else set()
+    left_out = 0  # lines left out since the last one the model rated as story
     for k in range(body_start, end):
         line = kept[k]
         repeat = line.text in seen and (feats[k].words >= _DEDUPE_MIN_WORDS or k == body_start)
@@ -296,8 +299,13 @@ def split(
                 decisions.append(Decision(line.number, "removed", "repeated-line"))
             continue
         rating = logits[k] - shift
-        ending = k >= end - _KEEP_LAST and (k < story.run_end or rating >= _EXTENSION_MIN)
+        ending = (
+            k >= end - _KEEP_LAST
+            and (k < story.run_end or rating >= _EXTENSION_MIN)
+            and left_out < _KEEP_LAST
+        )
         if rating < _INSIDE_MIN and body_start < k and not ending:
+            left_out += 1
             weak = feats[k].weak
             reason = weak[0] if weak else Reason.OTHER
             removed.append(Removed(line.text, line.number, reason, "line-model"))
@@ -305,6 +313,8 @@ def split(
                 score = round(logits[k], 3)
                 decisions.append(Decision(line.number, "removed", "line-model", score))
             continue
+        if rating >= _INSIDE_MIN:
+            left_out = 0
         seen.add(line.text)
         body.append(Piece(line.text, line.number))
         if explain:

@@ -111,3 +111,34 @@ def test_runs_and_distances_describe_the_neighbourhood() -> None:
     assert linemodel._distance(openers, 12, ahead=False) == 2 / far
     assert linemodel._distance(openers, 10, ahead=False) == 7 / far  # strictly behind
     assert linemodel._distance(openers, 2, ahead=False) == 1.0
+
+
+def _by_length() -> Any:
+    """A model that rates lines of 12+ words as story (+3) and shorter ones as doubtful (-1)."""
+    return linemodel.from_json(_model([_stump(0, 2.5, -1.5, 2.5)]))
+
+
+def _split(text: str) -> list[str]:
+    from segmenter.split import split
+
+    cleaned = clean(split_lines(normalize_text(text)))
+    _, stops = page_stopwords([line.text for line in cleaned.kept])
+    return [p.text for p in split(cleaned, stops, Options(), model=_by_length()).body]
+
+
+_STORY = "".join(
+    f"Paragraph {i} of the story says that the council approved the new flood barrier today.\n"
+    for i in range(5)
+)
+
+
+def test_a_story_keeps_its_short_ending() -> None:
+    sign_off = ["Reporting by Jane Doe", "Editing by John Roe"]
+    body = _split(_STORY + "\n".join(sign_off) + "\nPrivacy policy\n")
+    assert body[-2:] == sign_off
+
+
+def test_after_a_stretch_of_left_out_lines_nothing_is_the_ending() -> None:
+    links = [f"the harbour gallery number {i}" for i in range(8)]
+    body = _split(_STORY + "\n".join(links) + "\nPrivacy policy\n")
+    assert len(body) == 5 and not set(links) & set(body)

@@ -12,6 +12,7 @@
 | SEGMENTER_TIMEOUT            | 30       | seconds before a stuck worker is restarted      |
 | SEGMENTER_MAX_REQUESTS       | 10000    | requests before a worker is recycled (0: never) |
 | SEGMENTER_LOG_LEVEL          | info     | debug, info, warning, error                     |
+| SEGMENTER_ACCESS_LOG         | 1        | one JSON line a request on stdout (0: none)     |
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from dataclasses import dataclass, fields
 from .options import Options
 
 PREFIX = "SEGMENTER_"
+_TRUE, _FALSE = ("1", "true", "yes", "on"), ("0", "false", "no", "off")
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,6 +39,7 @@ class Settings:
     timeout: int = 30
     max_requests: int = 10_000
     log_level: str = "info"
+    access_log: bool = True
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -47,7 +50,11 @@ class Settings:
             raw = env.get(PREFIX + f.name.upper())
             if raw is None or raw == "":
                 continue
-            if f.type == "int":
+            if f.type == "bool":
+                if raw.lower() not in _TRUE + _FALSE:
+                    raise ValueError(f"{PREFIX}{f.name.upper()} must be 1 or 0 (true or false)")
+                values[f.name] = raw.lower() in _TRUE
+            elif f.type == "int":
                 try:
                     number = int(raw)
                 except ValueError as exc:

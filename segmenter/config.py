@@ -10,6 +10,7 @@
 | SEGMENTER_WORKERS            | CPUs     | gunicorn worker processes (at least 2)          |
 | SEGMENTER_THREADS            | 2        | threads per worker (gthread)                    |
 | SEGMENTER_TIMEOUT            | 30       | seconds before a stuck worker is restarted      |
+| SEGMENTER_CLIENT_TIMEOUT     | 10       | seconds a client may stall mid-request (0: off) |
 | SEGMENTER_MAX_REQUESTS       | 10000    | requests before a worker is recycled (0: never) |
 | SEGMENTER_LOG_LEVEL          | info     | debug, info, warning, error                     |
 | SEGMENTER_ACCESS_LOG         | 1        | one JSON line a request on stdout (0: none)     |
@@ -37,6 +38,7 @@ class Settings:
     workers: int = max(2, os.cpu_count() or 1)
     threads: int = 2
     timeout: int = 30
+    client_timeout: int = 10
     max_requests: int = 10_000
     log_level: str = "info"
     access_log: bool = True

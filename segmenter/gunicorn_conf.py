@@ -20,8 +20,9 @@ if not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
 bind = f"{_settings.host}:{_settings.port}"
 workers = _settings.workers
 # The work is CPU-bound: processes give the parallelism, two threads per worker keep a
-# slow client from holding a whole worker.
-worker_class = "gthread"
+# slow client from holding a whole worker, and the worker's deadline on client sockets keeps a
+# few stalled clients from holding all the threads (segmenter.worker).
+worker_class = "segmenter.worker.ThreadWorker"
 threads = _settings.threads
 # Load rules and language profiles once in the master; workers fork with them in memory.
 preload_app = True

@@ -77,7 +77,12 @@ def _read_body(settings: Settings) -> bytes:
     limit = settings.max_bytes
     if request.content_length is not None and request.content_length > limit:
         raise Problem(413, "Content Too Large", f"the body is over the {limit}-byte limit")
-    data = request.stream.read(limit + 1)
+    try:
+        data = request.stream.read(limit + 1)
+    except TimeoutError as exc:  # the client stalled past SEGMENTER_CLIENT_TIMEOUT
+        raise Problem(
+            408, "Request Timeout", "the request body stopped arriving before it was complete"
+        ) from exc
     if len(data) > limit:
         raise Problem(413, "Content Too Large", f"the body is over the {limit}-byte limit")
     encoding = (request.headers.get("Content-Encoding") or "identity").strip().lower()

@@ -4,6 +4,7 @@ each response checked against the served OpenAPI document."""
 from __future__ import annotations
 
 import gzip
+import io
 import json
 from typing import Any
 
@@ -283,3 +284,32 @@ def test_removed_lines_are_counted_by_reason(client: FlaskClient) -> None:
 def test_spec_documents_every_route(app: Flask, spec: dict[str, Any]) -> None:
     routes = {r.rule for r in app.url_map.iter_rules() if r.endpoint != "static"}
     assert routes == set(spec["paths"])
+
+
+class _StalledStream(io.BytesIO):
+    """A request body whose client stopped sending: every socket read times out."""
+
+    def read(self, *args: Any) -> bytes:
+        raise TimeoutError("timed out")
+
+    read1 = read
+
+    def readinto(self, *args: Any) -> int:
+        raise TimeoutError("timed out")
+
+
+def test_a_stalled_body_is_a_408_problem(app: Flask, spec: dict[str, Any]) -> None:
+    from werkzeug.test import EnvironBuilder, run_wsgi_app
+    from werkzeug.wrappers import Response as WerkzeugResponse
+
+    environ = EnvironBuilder(
+        method="POST", path="/segment", content_type="text/plain"
+    ).get_environ()
+    # As gunicorn hands it over: its own body reader, which stops at the end of the body.
+    environ.update(
+        {"wsgi.input": _StalledStream(), "wsgi.input_terminated": True, "CONTENT_LENGTH": "1000"}
+    )
+    body, status, headers = run_wsgi_app(app, environ, buffered=True)
+    r = WerkzeugResponse(b"".join(body), status=status, headers=headers)
+    assert r.status_code == 408
+    assert "stopped arriving" in check(spec, "/segment", "post", r)["detail"]

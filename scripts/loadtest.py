@@ -134,7 +134,8 @@ def main() -> int:
             pages = page_files(args.pages)
             lua_script(lua, pages)
             size = sum(p.stat().st_size for p in pages) / len(pages) / 1000
-            run_wrk(base + "/segment", lua, 3, 8)  # warm every worker
+            # Warm every worker at full concurrency, so that RSS "before" is its working size.
+            run_wrk(base + "/segment", lua, 5, args.connections)
             before = {pid: rss_kb(pid) for pid in workers(server.pid)}
             # CPU per request does not depend on what else shares the machine, unlike latency.
             served_cpu = sum(cpu_seconds(pid) for pid in before)

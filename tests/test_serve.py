@@ -4,11 +4,15 @@ port, the seeds posted to it, then a clean shutdown. Bounded in time and request
 from __future__ import annotations
 
 import json
+import socket
+import time
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 
 from conftest import SEEDS, get
+from segmenter.localserver import running
 
 
 @pytest.mark.parametrize("seed", sorted(SEEDS.glob("*.txt")), ids=lambda p: p.stem)
@@ -32,12 +36,6 @@ def test_gunicorn_answers_problems_and_metrics(live_server: str) -> None:
 def test_stalled_clients_are_cut_off_and_the_service_keeps_serving() -> None:
     """More clients stall mid-request than there are worker threads (2 workers x 2): each is
     cut off after SEGMENTER_CLIENT_TIMEOUT, and a real request still gets its answer."""
-    import socket
-    import time
-    from urllib.parse import urlsplit
-
-    from segmenter.localserver import running
-
     with running(workers=2, env={"SEGMENTER_CLIENT_TIMEOUT": "1"}) as server:
         address = urlsplit(server.base)
         head = b"POST /segment HTTP/1.1\r\nHost: x\r\nContent-Type: text/plain\r\n"

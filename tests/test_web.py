@@ -12,6 +12,8 @@ import jsonschema
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from werkzeug.test import EnvironBuilder, run_wsgi_app
+from werkzeug.wrappers import Response as WerkzeugResponse
 
 from conftest import SEEDS
 from segmenter.web import create_app
@@ -299,9 +301,6 @@ class _StalledStream(io.BytesIO):
 
 
 def test_a_stalled_body_is_a_408_problem(app: Flask, spec: dict[str, Any]) -> None:
-    from werkzeug.test import EnvironBuilder, run_wsgi_app
-    from werkzeug.wrappers import Response as WerkzeugResponse
-
     environ = EnvironBuilder(
         method="POST", path="/segment", content_type="text/plain"
     ).get_environ()

@@ -4,6 +4,7 @@ lines that only look like residue."""
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 from hypothesis import given
@@ -12,7 +13,7 @@ from hypothesis import strategies as st
 from conftest import FIXTURES
 from segmenter.clean import clean, match, weak_reason
 from segmenter.normalize import split_lines
-from segmenter.ruleset import line_rules, load_all
+from segmenter.ruleset import key_of, line_rules, load_all
 from segmenter.types import Reason
 
 CASES = json.loads((FIXTURES / "rules.json").read_text(encoding="utf-8"))
@@ -70,6 +71,17 @@ LINES = [x[0] for x in CASES["removed"]] + CASES["kept"] + [x[0] for x in CASES[
 @given(st.one_of(st.sampled_from(LINES), st.text(max_size=80)), st.booleans())
 def test_combined_matcher_equals_rules_tried_in_order(text: str, strong: bool) -> None:
     assert match(text, strong) == _one_by_one(text, strong)
+
+
+_KEY_CHARS = st.sampled_from(list("aB1 ‘’‛“”„«»:.!|›»*•·▪►>-_\t\u00a0\u2028\x1c\x85\u3000İß"))
+
+
+@given(st.one_of(st.text(max_size=60), st.lists(_KEY_CHARS, max_size=30).map("".join)))
+def test_key_is_the_documented_form(text: str) -> None:
+    # The definition, written as plainly as possible; key_of computes it faster.
+    quotes = str.maketrans(dict.fromkeys("‘’‛", "'") | dict.fromkeys("“”„«»", '"'))
+    key = re.sub(r"^(?:[*+•·▪►>|-]\s*)+", "", text.lower().translate(quotes))
+    assert key_of(text) == re.sub(r"[\s:.!|›»]+$", "", key)
 
 
 def test_a_line_of_markup_alone_is_removed_whatever_its_length() -> None:

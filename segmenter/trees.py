@@ -27,8 +27,9 @@ class Trees:
 
     feature: np.ndarray[Any, np.dtype[np.intp]]
     threshold: np.ndarray[Any, np.dtype[np.float64]]
-    left: np.ndarray[Any, np.dtype[np.intp]]
-    right: np.ndarray[Any, np.dtype[np.intp]]
+    # Node i's children at 2i (when its test fails) and 2i + 1 (when it holds, "go left"):
+    # one gather a step instead of two and a select.
+    children: np.ndarray[Any, np.dtype[np.intp]]
     value: np.ndarray[Any, np.dtype[np.float64]]
     roots: np.ndarray[Any, np.dtype[np.intp]]
     depth: int
@@ -46,10 +47,12 @@ class Trees:
         cells = x.ravel()
         offsets = (np.arange(len(x)) * x.shape[1])[:, None]
         node = np.repeat(self.roots[None, :], len(x), axis=0)
+        # take() rather than fancy indexing: the same gather with less overhead a call, which
+        # is most of the cost on a page of a few dozen lines.
         for _ in range(self.depth):
-            go_left = cells[offsets + self.feature[node]] <= self.threshold[node]
-            node = np.where(go_left, self.left[node], self.right[node])
-        ratings: list[float] = (self.base + self.value[node].sum(axis=1)).tolist()
+            go_left = cells.take(offsets + self.feature.take(node)) <= self.threshold.take(node)
+            node = self.children.take(2 * node + go_left)
+        ratings: list[float] = (self.base + self.value.take(node).sum(axis=1)).tolist()
         return ratings
 
 
@@ -83,8 +86,7 @@ def from_json(data: dict[str, Any], features: Sequence[str], name: str = "model"
         return Trees(
             feature=feature,
             threshold=np.asarray(flat("threshold"), dtype=np.float64),
-            left=linked("left"),
-            right=linked("right"),
+            children=np.stack([linked("right"), linked("left")], axis=1).ravel(),
             value=np.asarray(flat("value"), dtype=np.float64),
             roots=roots,
             depth=int(data["depth"]),

@@ -59,8 +59,8 @@ def test_the_packaged_models_are_well_formed(module: Any) -> None:
     nodes = len(model.feature)
     assert len(model.roots) >= 1 and model.depth >= 1
     assert ((model.feature >= 0) & (model.feature < len(module.FEATURES))).all()
-    for links in (model.left, model.right):
-        assert ((links >= 0) & (links < nodes)).all()
+    assert len(model.children) == 2 * nodes
+    assert ((model.children >= 0) & (model.children < nodes)).all()
 
 
 def test_every_kept_line_gets_one_vector_of_every_feature() -> None:

@@ -29,11 +29,12 @@ def simhash_int(text: str) -> int:
     if not counts:
         return (1 << _BITS) - 1  # all sums are 0, and 0 counts as set, as in trafilatura
     hashes = np.frombuffer(b"".join(map(_hash, counts)), dtype=np.uint8).reshape(-1, 8)
-    bits = np.unpackbits(hashes, axis=1, bitorder="little").astype(np.int64)  # column i: bit i
+    bits = np.unpackbits(hashes, axis=1, bitorder="little")  # column i: bit i
     weights = np.fromiter(counts.values(), dtype=np.int64, count=len(counts))
-    # Charikar's sum per bit: +count where the bit is set, -count where it is not.
-    sums = weights @ (2 * bits - 1)
-    return sum(1 << i for i in np.flatnonzero(sums >= 0).tolist())
+    # Charikar's sum per bit, +count where the bit is set and -count where it is not, is
+    # 2 * (the counts where it is set) - (all counts); bit i of the hash is set where it is >= 0.
+    kept = 2 * (weights @ bits) >= weights.sum()
+    return int.from_bytes(np.packbits(kept, bitorder="little").tobytes(), "little")
 
 
 def simhash(text: str) -> str:

@@ -51,7 +51,7 @@ def page_stopwords(texts: list[str]) -> tuple[str, frozenset[str]]:
         tokens += _TOKEN.findall(text, 0, _VOTE_CHARS)
         if len(tokens) >= _VOTE_TOKENS:
             break
-    counts = Counter(t.lower() for t in tokens[:_VOTE_TOKENS])
+    counts = Counter(map(str.lower, tokens[:_VOTE_TOKENS]))
     best, best_hits = "en", -1
     for hits, code in stopword_hits(counts):
         # English wins ties: it is the commonest language of the input by far.

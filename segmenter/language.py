@@ -29,6 +29,8 @@ _SCRIPTS: tuple[tuple[str, re.Pattern[str], float], ...] = (
     ("he", re.compile(r"[\u0590-\u05ff]"), 0.5),
     ("th", re.compile(r"[\u0e00-\u0e7f]"), 0.5),
 )
+# Any of those scripts: one scan rules them all out for most text.
+_ANY_SCRIPT = re.compile("|".join(script.pattern for _, script, _ in _SCRIPTS))
 _VOTE_MIN_HITS = 8
 _VOTE_MIN_SHARE = 0.25  # of the sample's tokens in the winning list
 _VOTE_MARGIN = 1.3  # winner's hits over the runner-up's
@@ -63,12 +65,15 @@ def sample(texts: list[str], limit: int) -> str:
     return out
 
 
-def fast_path(text: str) -> Language | None:
-    """The language when the script or the stop words make it plain; None when unsure."""
-    letters = sum(map(str.isalpha, text))
-    for code, script, share in _SCRIPTS:
-        if len(script.findall(text)) >= share * letters:
-            return Language(code, 1.0)
+def fast_path(text: str, letters: int | None = None) -> Language | None:
+    """The language when the script or the stop words make it plain; None when unsure.
+    `letters`, the count of alphabetic characters in `text`, when the caller has it."""
+    if letters is None:
+        letters = sum(map(str.isalpha, text))
+    if _ANY_SCRIPT.search(text):
+        for code, script, share in _SCRIPTS:
+            if len(script.findall(text)) >= share * letters:
+                return Language(code, 1.0)
     tokens = _WORD.findall(text.lower())
     hits = sorted(stopword_hits(Counter(tokens)), reverse=True)
     (top, code), (second, _) = hits[0], hits[1]
@@ -82,10 +87,11 @@ def fast_path(text: str) -> Language | None:
 def detect(text: str, hint: str | None = None, fast: bool = True) -> Language:
     """The language of `text`; the caller's hint when detection cannot decide."""
     fallback = Language(hint, 0.0) if hint else UNDETERMINED
-    if sum(map(str.isalpha, text)) < _MIN_LETTERS:
+    letters = sum(map(str.isalpha, text))
+    if letters < _MIN_LETTERS:
         return fallback
     if fast:
-        quick = fast_path(text)
+        quick = fast_path(text, letters)
         if quick is not None:
             return quick
     with _lock:  # the seed is a class attribute: set it and create under one lock

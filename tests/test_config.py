@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import importlib
+import json
+from datetime import timedelta
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
@@ -39,3 +42,41 @@ def test_the_access_log_can_be_turned_off(monkeypatch: pytest.MonkeyPatch, tmp_p
     assert importlib.reload(gunicorn_conf).accesslog is None
     monkeypatch.setenv("SEGMENTER_ACCESS_LOG", "1")
     assert importlib.reload(gunicorn_conf).accesslog == "-"
+
+
+def _access_lines(fmt: str | None) -> list[str]:
+    from gunicorn.config import Config
+
+    from segmenter.accesslog import JsonAccessLogger
+
+    cfg = Config()
+    cfg.set("accesslog", "-")
+    if fmt is not None:
+        cfg.set("access_log_format", fmt)
+    logger = JsonAccessLogger(cfg)
+    lines: list[str] = []
+    logger.access_log.info = lambda msg, *args: lines.append(msg % args[0] if args else msg)
+    resp = SimpleNamespace(status="200 OK", headers=[("X-Request-ID", 'id "1"')], sent=12)
+    environ = {"REMOTE_ADDR": "127.0.0.1", "REQUEST_METHOD": "POST", "PATH_INFO": '/a"b'}
+    environ |= {"RAW_URI": '/a"b', "SERVER_PROTOCOL": "HTTP/1.1", "QUERY_STRING": ""}
+    logger.access(resp, SimpleNamespace(headers=[]), environ, timedelta(microseconds=12_345))
+    return lines
+
+
+def test_the_access_line_is_one_json_object_even_with_quotes_in_it() -> None:
+    (line,) = _access_lines(None)
+    assert json.loads(line) == {
+        "event": "access",
+        "remote": "127.0.0.1",
+        "method": "POST",
+        "path": '/a"b',
+        "status": 200,
+        "bytes": 12,
+        "ms": 12.35,
+        "request_id": 'id "1"',
+    }
+
+
+def test_a_format_of_ones_own_is_honoured() -> None:
+    # gunicorn's own formatting, which escapes the quote its way.
+    assert _access_lines("%(s)s %(m)s %(U)s") == ['200 POST /a\\"b']

@@ -20,6 +20,10 @@ _SENTENCE_END = re.compile(r"[.!?:;。！？」』”\"')\]]$")
 # A token (a maximal run of \w) that starts with a capital letter or a digit.
 _TOKEN_CAPITALISED = re.compile(r"(?<!\w)[A-Z0-9]")
 _QUOTE_CHARS = "‘’'\"“”«»"
+_LIST_MARK = re.compile(r"^(?:[*+•·o▪-]\s|\d{1,3}[.)]\s)")
+_SEPARATORS = re.compile(r"\s[|·•/]\s")
+_DIGIT = re.compile(r"\d")
+_HEAD_CHARS = 400  # separators and digits are looked for in a line's first characters
 # How many tokens of the page vote for its stop-word language.
 _VOTE_TOKENS = 400
 _VOTE_CHARS = 20_000  # 400 tokens of any real text fit in far fewer characters
@@ -39,6 +43,9 @@ class Features:
     cjk: bool
     header: str | None  # rule by which the line heads a teaser block ("Related", "Most read")
     weak: tuple[Reason, str] | None  # byline / dateline reason and rule, if the line is one
+    list_mark: bool  # starts like a list item: "* ", "• ", "3. "
+    separators: bool  # " | ", " · ", " / " between items, as in menus and link rows
+    digit_share: float  # share of digits among the line's first characters
 
 
 def page_stopwords(texts: list[str]) -> tuple[str, frozenset[str]]:
@@ -99,4 +106,7 @@ def features(text: str, stops: frozenset[str]) -> Features:
         cjk=cjk,
         header=header_rule(text),
         weak=weak_reason(text),
+        list_mark=bool(_LIST_MARK.match(text)),
+        separators=bool(_SEPARATORS.search(text, 0, _HEAD_CHARS)),
+        digit_share=len(_DIGIT.findall(text, 0, _HEAD_CHARS)) / max(1, min(len(text), _HEAD_CHARS)),
     )

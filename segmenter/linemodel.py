@@ -12,7 +12,6 @@ walks the trees for all lines of a page at once in numpy.
 from __future__ import annotations
 
 import math
-import re
 from bisect import bisect_right
 from collections.abc import Sequence
 from itertools import groupby
@@ -24,9 +23,6 @@ from .teasers import is_kicker_teaser
 from .trees import Trees
 from .types import Line, Reason
 
-_LIST_MARK = re.compile(r"^(?:[*+•·o▪-]\s|\d{1,3}[.)]\s)")
-_SEPARATORS = re.compile(r"\s[|·•/]\s")
-_DIGIT = re.compile(r"\d")
 _WINDOW = 2  # neighbours on each side whose prose share is a feature
 _FAR = 50.0  # lines: distances beyond this count as "far"
 
@@ -147,7 +143,7 @@ def vectors(
     last_run = kept[end - 1].number if end > 0 else 0
     # Link lists set inside a story (related headlines, a table of contents) are runs of
     # list-marked lines.
-    marked = [bool(_LIST_MARK.match(line.text)) for line in kept]
+    marked = [f.list_mark for f in feats]
     list_run = _runs(marked)
     prose_lengths = sorted(f.words for f, p in zip(feats, prose, strict=True) if p)
     median = prose_lengths[len(prose_lengths) // 2] if prose_lengths else 20
@@ -182,8 +178,8 @@ def vectors(
                 float(f.cjk),
                 float(marked[k]),
                 1.0 if text.endswith(":") else 0.0,
-                1.0 if _SEPARATORS.search(text[:400]) else 0.0,
-                len(_DIGIT.findall(text[:400])) / max(1, min(len(text), 400)),
+                float(f.separators),
+                f.digit_share,
                 float(repeated[k]),
                 max(-8.0, min(6.0, scores[k])) / 6.0,
                 in_run,

@@ -80,6 +80,54 @@ def _content(text: str, stops: frozenset[str]) -> list[str]:
     return [t for t in _TOKEN.findall(text.lower()) if t not in stops and len(t) > 1]
 
 
+class _Opening:
+    """The content words of the story's lines, up to the line where _OPENING_TOKENS distinct
+    ones are reached; asked about one candidate word at a time (`word in opening`)."""
+
+    def __init__(self, texts: list[str], stops: frozenset[str]) -> None:
+        joined = "\n".join(texts)
+        self.words: set[str] | None = None
+        self.text = ""
+        self.asked: dict[str, bool] = {}
+        # Distinct tokens of two characters or more, a character apart, take at least
+        # 3N - 1 characters: a shorter story holds fewer than N, and is read whole. Looking
+        # for a few candidate words in its text is much cheaper than tokenising all of it.
+        if len(joined) < 3 * _OPENING_TOKENS - 1:
+            self.text = joined.lower()
+            return
+        self.words = set()
+        for text in texts:
+            self.words.update(_content(text, stops))
+            if len(self.words) >= _OPENING_TOKENS:
+                break
+
+    def __contains__(self, word: str) -> bool:
+        """Whether `word`, a content word (a run of \\w, not a stop word), is among them."""
+        if self.words is not None:
+            return word in self.words
+        found = self.asked.get(word)
+        if found is None:
+            found = self.asked[word] = _has_token(self.text, word)
+        return found
+
+
+def _has_token(text: str, word: str) -> bool:
+    """Whether `word` occurs in `text` as a whole token of _TOKEN (a maximal run of \\w)."""
+    i, size = text.find(word), len(word)
+    while i >= 0:
+        j = i + size
+        if (i == 0 or not _is_word_char(text[i - 1])) and (
+            j == len(text) or not _is_word_char(text[j])
+        ):
+            return True
+        i = text.find(word, i + 1)
+    return False
+
+
+def _is_word_char(c: str) -> bool:
+    return c.isalnum() or c == "_"  # what \\w matches in a str pattern
+
+
 def _shape(line: Line, f: Features) -> float | None:
     """How much the line looks like a headline; None when it cannot be one."""
     text = line.text
@@ -101,11 +149,7 @@ def candidates(
     """The lines that may be the headline (indexes into `kept`), nearest first, each with
     its feature vector in the order of FEATURES."""
     feats, start, end = story.feats, story.start, story.end
-    opening: set[str] = set()
-    for k in range(start, end):
-        opening.update(_content(kept[k].text, stops))
-        if len(opening) >= _OPENING_TOKENS:
-            break
+    opening = _Opening([line.text for line in kept[start:end]], stops)
     slug = slug_tokens(url)
     order = list(range(start - 1, max(-1, start - 1 - _LOOKBACK), -1))
     if start < end and feats[start].words <= _MAX_WORDS:

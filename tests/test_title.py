@@ -7,7 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from segmenter import segment
-from segmenter.title import slug_tokens, trim
+from segmenter.title import _OPENING_TOKENS, _content, _Opening, slug_tokens, trim
 
 STORY = (
     "The harbour council voted on Tuesday to build a flood barrier at the mouth of the "
@@ -110,3 +110,36 @@ def test_title_with_breadcrumb_reports_the_cut_parts() -> None:
         "line": 1,
         "prefix": "Home » News »",
     }
+
+
+def _opening_by_definition(texts: list[str], stops: frozenset[str]) -> set[str]:
+    words: set[str] = set()
+    for text in texts:
+        words.update(_content(text, stops))
+        if len(words) >= _OPENING_TOKENS:
+            break
+    return words
+
+
+_WORDISH = st.text(alphabet="aAbΣσς_1² -.\n\u0301İéß日", max_size=40)
+
+
+@given(st.lists(_WORDISH, max_size=6), st.lists(_WORDISH, max_size=4))
+def test_the_opening_knows_the_words_of_the_story(texts: list[str], asked: list[str]) -> None:
+    stops = frozenset({"a", "the"})
+    opening, want = _Opening(texts, stops), _opening_by_definition(texts, stops)
+    words = {w for text in texts + asked for w in _content(text, stops)}
+    # Pieces of the story's words occur in its text without being words of it.
+    words |= {piece for w in set(words) for piece in (w[1:], w[:-1]) if len(piece) > 1}
+    for word in words:
+        assert (word in opening) == (word in want), word
+
+
+def test_a_long_story_opening_stops_at_its_token_budget() -> None:
+    letters = "abcdefghijklmnopqrstuvwxyzαβγδεζηθικλμνξοπρστυφχψω"
+    tokens = [a + b for a in letters for b in letters][:_OPENING_TOKENS]
+    # The budget's worth of the shortest distinct words, then one more line: that line is
+    # past the budget, however the story's text is read.
+    lines = [" ".join(tokens), "zzz"]
+    opening, want = _Opening(lines, frozenset()), _opening_by_definition(lines, frozenset())
+    assert len(want) == _OPENING_TOKENS and "zz" in opening and "zzz" not in opening

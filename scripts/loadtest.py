@@ -2,14 +2,17 @@
 """Load, memory and fault test of the service on loopback (needs `wrk`: apt-get install wrk).
 
     python scripts/loadtest.py [--seconds 60] [--connections 64] [--requests 100000]
-                               [--pages mix|seeds]
+                               [--pages mix|seeds|dev]
 
 1. starts `segmenter serve` (gunicorn, the project's defaults, 2 workers) on a free
    127.0.0.1 port;
-2. wrk POSTs a mix of real page texts (the seeds and tests/fixtures/pages, or the seeds
-   alone) for --seconds at --connections, then more until --requests in all; prints req/s,
-   p50/p99 and errors, and the CPU time a request costs the service and wrk: on a shared
-   machine latency varies from run to run, CPU per request much less;
+2. wrk POSTs a mix of real page texts (the seeds and tests/fixtures/pages, the seeds alone,
+   or the ~300 seed-sized pages of ../shared/eval/dev.jsonl.gz, from many sites; all of them
+   cycle, so after the first round the service has memoised their lines, which a real feed
+   repeats far less: `segmenter bench` on new pages gives that cost) for --seconds at
+   --connections, then more until --requests in all;
+   prints req/s, p50/p99 and errors, and the CPU time a request costs the service and wrk:
+   on a shared machine latency varies from run to run, CPU per request much less;
 3. RSS of each worker before and after, and its growth;
 4. fault: kills one worker with SIGKILL under load, waits for gunicorn to replace it, then
    runs wrk again and requires zero errors after the restart.
@@ -33,6 +36,7 @@ from pathlib import Path
 from segmenter.localserver import running
 
 ROOT = Path(__file__).resolve().parent.parent
+DEV = ROOT.parent / "shared" / "eval" / "dev.jsonl.gz"
 
 
 def rss_kb(pid: int) -> int:
@@ -59,15 +63,28 @@ def children_cpu() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-def page_files(kind: str) -> list[Path]:
+def page_texts(kind: str) -> list[str]:
     seeds = sorted((ROOT / "seeds").glob("*.txt"))
-    if kind == "seeds":
-        return seeds
-    return seeds + sorted((ROOT / "tests/fixtures/pages").glob("*.txt"))
+    if kind == "dev":
+        return dev_pages()
+    paths = (
+        seeds if kind == "seeds" else seeds + sorted((ROOT / "tests/fixtures/pages").glob("*.txt"))
+    )
+    return [p.read_text(encoding="utf-8") for p in paths]
 
 
-def lua_script(path: Path, pages: list[Path]) -> None:
-    bodies = [p.read_text(encoding="utf-8") for p in pages]
+def dev_pages() -> list[str]:
+    """The pages of seed size (3-8 KB) in the shared eval data, read where it lies, never
+    copied into the project."""
+    from segmenter.evaluate import read_jsonl
+
+    if not DEV.exists():
+        sys.exit(f"--pages dev needs {DEV}")
+    texts = [r["text"] for r in read_jsonl(str(DEV)) if isinstance(r.get("text"), str)]
+    return [t for t in texts if 3000 <= len(t.encode("utf-8")) <= 8000 and "]==]" not in t]
+
+
+def lua_script(path: Path, bodies: list[str]) -> None:
     entries = ",\n".join(f"[==[{b}]==]" for b in bodies)
     path.write_text(
         "local bodies = {\n" + entries + "\n}\n"
@@ -116,10 +133,11 @@ def main() -> int:
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument(
         "--pages",
-        choices=("mix", "seeds"),
+        choices=("mix", "seeds", "dev"),
         default="mix",
         help="mix: the seeds and the test fixtures (mean 1.5 KB); seeds: the two seed pages "
-        "only (mean 5.0 KB)",
+        "only (mean 5.0 KB); dev: the 3-8 KB pages of ../shared/eval/dev.jsonl.gz (303, mean "
+        "5.7 KB)",
     )
     args = ap.parse_args()
     if not shutil.which("wrk"):
@@ -131,9 +149,9 @@ def main() -> int:
         base = server.base
         with tempfile.TemporaryDirectory() as tmp:
             lua = Path(tmp) / "mix.lua"
-            pages = page_files(args.pages)
+            pages = page_texts(args.pages)
             lua_script(lua, pages)
-            size = sum(p.stat().st_size for p in pages) / len(pages) / 1000
+            size = sum(len(p.encode("utf-8")) for p in pages) / len(pages) / 1000
             # Warm every worker at full concurrency, so that RSS "before" is its working size.
             run_wrk(base + "/segment", lua, 5, args.connections)
             before = {pid: rss_kb(pid) for pid in workers(server.pid)}

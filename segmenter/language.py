@@ -65,11 +65,9 @@ def sample(texts: list[str], limit: int) -> str:
     return out
 
 
-def fast_path(text: str, letters: int | None = None) -> Language | None:
+def fast_path(text: str, letters: int) -> Language | None:
     """The language when the script or the stop words make it plain; None when unsure.
-    `letters`, the count of alphabetic characters in `text`, when the caller has it."""
-    if letters is None:
-        letters = sum(map(str.isalpha, text))
+    `letters` is the count of alphabetic characters in `text`, which `detect` has already."""
     if _ANY_SCRIPT.search(text):
         for code, script, share in _SCRIPTS:
             if len(script.findall(text)) >= share * letters:

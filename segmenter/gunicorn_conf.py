@@ -8,6 +8,7 @@ import tempfile
 from typing import Any
 
 from segmenter.config import Settings
+from segmenter.worker import claim_slot, release_slot
 
 _settings = Settings.from_env()
 
@@ -45,8 +46,15 @@ limit_request_line = 8190
 limit_request_fields = 100
 
 
+def pre_fork(server: Any, worker: Any) -> None:
+    """Each worker gets a slot to publish its connection count in (segmenter.worker)."""
+    claim_slot(server, worker)
+
+
 def child_exit(server: Any, worker: Any) -> None:
-    """A dead worker's metric files are marked so its live gauges stop counting."""
+    """A dead worker's metric files are marked so its live gauges stop counting, and its
+    connection count no longer draws new connections."""
     from prometheus_client import multiprocess
 
+    release_slot(worker)
     multiprocess.mark_process_dead(worker.pid)  # type: ignore[no-untyped-call]

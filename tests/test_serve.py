@@ -3,7 +3,10 @@ port, the seeds posted to it, then a clean shutdown. Bounded in time and request
 
 from __future__ import annotations
 
+import http.client
 import json
+import os
+import signal
 import socket
 import time
 from pathlib import Path
@@ -12,7 +15,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from conftest import SEEDS, get
-from segmenter.localserver import running
+from segmenter.localserver import LocalServer, running
 
 
 @pytest.mark.parametrize("seed", sorted(SEEDS.glob("*.txt")), ids=lambda p: p.stem)
@@ -59,3 +62,83 @@ def test_stalled_clients_are_cut_off_and_the_service_keeps_serving() -> None:
         for s in in_head:
             assert s.recv(4096) == b""  # closed without an answer: there was no request yet
             s.close()
+
+
+def _connections_per_worker(server: LocalServer) -> list[int]:
+    """Established connections each worker process holds, from /proc (Linux)."""
+    port = urlsplit(server.base).port
+    inodes = set()
+    for row in Path("/proc/net/tcp").read_text().splitlines()[1:]:
+        fields = row.split()
+        if int(fields[1].rsplit(":", 1)[1], 16) == port and fields[3] == "01":
+            inodes.add(f"socket:[{fields[9]}]")
+    children = Path(f"/proc/{server.pid}/task/{server.pid}/children").read_text().split()
+    counts = []
+    for pid in children:
+        links = []
+        for fd in Path(f"/proc/{pid}/fd").iterdir():
+            try:
+                links.append(os.readlink(fd))
+            except OSError:
+                continue  # closed meanwhile
+        counts.append(sum(link in inodes for link in links))
+    return sorted(counts)
+
+
+def _healthz(conn: http.client.HTTPConnection) -> bool:
+    """GET /healthz on a kept-alive connection; whether the answer said to close it."""
+    conn.request("GET", "/healthz")
+    response = conn.getresponse()
+    response.read()
+    assert response.status == 200
+    return response.getheader("Connection", "").lower() == "close"
+
+
+def _until_split(
+    server: LocalServer, clients: list[http.client.HTTPConnection], split: list[int]
+) -> int:
+    """Requests on every client, round after round, until the workers hold `split`
+    connections (bounded: 30 s); how many answers said "Connection: close"."""
+    closes, deadline = 0, time.monotonic() + 30
+    while _connections_per_worker(server) != split and time.monotonic() < deadline:
+        for client in clients:
+            closes += _healthz(client)  # http.client reconnects after a close
+        time.sleep(0.05)
+    assert _connections_per_worker(server) == split
+    return closes
+
+
+@pytest.mark.skipif(not Path("/proc/net/tcp").exists(), reason="counts connections in /proc")
+def test_kept_alive_connections_are_spread_evenly_over_the_workers() -> None:
+    with running(workers=2) as server:
+        address = urlsplit(server.base)
+        clients = [
+            http.client.HTTPConnection(address.hostname or "", address.port) for _ in range(12)
+        ]
+        _until_split(server, clients, [6, 6])  # the second worker may start a little later
+        # Both serve now: each new connection goes to the worker holding fewer.
+        for n in range(7, 10):
+            for _ in range(2):
+                clients.append(http.client.HTTPConnection(address.hostname or "", address.port))
+                assert not _healthz(clients[-1])
+            assert _connections_per_worker(server) == [n, n]
+        for client in clients:
+            client.close()
+
+
+@pytest.mark.skipif(not Path("/proc/net/tcp").exists(), reason="counts connections in /proc")
+def test_a_worker_that_joins_late_gets_its_share_without_a_failed_request() -> None:
+    """All 10 connections are on the one worker when a second starts (SIGTTIN, as after a
+    restart): answers with "Connection: close" move clients over until the split is even."""
+    with running(workers=1) as server:
+        address = urlsplit(server.base)
+        clients = [
+            http.client.HTTPConnection(address.hostname or "", address.port) for _ in range(10)
+        ]
+        for client in clients:
+            _healthz(client)
+        assert _connections_per_worker(server) == [10]
+        os.kill(server.pid, signal.SIGTTIN)
+        assert _until_split(server, clients, [5, 5]) >= 5
+        for client in clients:
+            client.close()

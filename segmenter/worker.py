@@ -1,19 +1,25 @@
-"""gunicorn's threaded worker, with a deadline on every read and write of a client socket.
+"""gunicorn's threaded worker, with three changes for a service that faces its clients directly.
 
-gunicorn's gthread worker reads a request's headers and body with blocking calls and no
-timeout: a client that sends half a request and stalls holds a worker thread for as long as it
-keeps the connection open, and a handful of such clients (two threads per worker) stop the
-service. gunicorn leaves this to a buffering proxy in front; a container in an ingest pipeline
-often has none. Here "blocking" means "blocking for at most SEGMENTER_CLIENT_TIMEOUT seconds":
-a stalled client then costs a thread for that long, and its connection is closed (a 408
-problem when the body was being read, see `web._read_body`).
-
-It also spreads connections evenly over the workers. gunicorn's workers race to accept, and a
-kept-alive connection stays with the worker that won it: under a steady load of 64 connections
-the split between two workers was seen from 32/32 to 0/64, and the worker holding more queues
-its requests longer (p99 latency up by half; in the 0/64 case half the CPU idles). Here each
-worker publishes how many connections it holds, in memory shared with its siblings, and leaves
-the next one to a live worker that holds fewer ("least connections", as a load balancer would).
+1. A deadline on every read and write of a client socket. gthread reads a request's headers
+   and body with blocking calls and no timeout: a client that sends half a request and stalls
+   holds a worker thread for as long as it keeps the connection open, and a handful of such
+   clients (two threads per worker) stop the service. gunicorn leaves this to a buffering
+   proxy in front; a container in an ingest pipeline often has none. Here "blocking" means
+   "blocking for at most SEGMENTER_CLIENT_TIMEOUT seconds": a stalled client then costs a
+   thread for that long, and its connection is closed (a 408 problem when the body was being
+   read, see `web._read_body`).
+2. A closing connection lingers in the poller, not in the main loop. To close after an answer
+   (the client asked to, or the worker is recycling), gthread half-closes the socket and then
+   reads until the client closes its end, for up to 2 s, on the thread that runs the event
+   loop: a client that keeps its end open stops every connection of the worker for those 2 s.
+   Here the reads wait in the poller with the kept-alive connections.
+3. Connections are spread evenly over the workers. gunicorn's workers race to accept, and a
+   kept-alive connection stays with the worker that won it: under a steady load of 64
+   connections the split between two workers was seen from 32/32 to 0/64, and the worker
+   holding more queues its requests longer (p99 latency up by half; in the 0/64 case half the
+   CPU idles). Each worker publishes how many connections it holds, in memory shared with its
+   siblings, and leaves the next one to a live worker that holds fewer ("least connections",
+   as a load balancer would).
 
 Used by the packaged configuration (`gunicorn_conf`: `worker_class`, and the `pre_fork` and
 `child_exit` hooks that give each worker its slot in that memory and free it).
@@ -22,10 +28,16 @@ Used by the packaged configuration (`gunicorn_conf`: `worker_class`, and the `pr
 from __future__ import annotations
 
 import array
+import contextlib
+import errno
 import mmap
+import selectors
 import socket
+import time
+from functools import partial
 from typing import Any
 
+from gunicorn import util
 from gunicorn.workers import gthread
 
 from .config import Settings
@@ -39,6 +51,10 @@ _held[:] = array.array("i", [_FREE] * _SLOTS)
 # A worker that leaves new connections to a sibling looks again this often, even when none of
 # its own connections stirs: the sibling's count may have overtaken its own meanwhile.
 _RECHECK_S = 0.01
+# A closing connection: how long, and how many bytes, to read what the client still sends
+# (gunicorn's own figures for the same purpose, util.close_graceful).
+_LINGER_S = 2.0
+_LINGER_BYTES = 65536
 
 
 def claim_slot(server: Any, worker: Any) -> None:
@@ -72,6 +88,25 @@ class _ClientSocket:
         return getattr(self._sock, name)
 
 
+class _Conn(gthread.TConn):  # type: ignore[misc]
+    def __init__(self, worker: ThreadWorker, sock: socket.socket, client: Any, server: Any) -> None:
+        # TLS needs the real socket to wrap: with a certificate configured, gthread's own
+        # ways stand (no deadline, and a blocking close).
+        self.plain = not worker.cfg.is_ssl
+        if worker.timeout_s > 0 and self.plain:
+            sock = _ClientSocket(sock, worker.timeout_s)  # type: ignore[assignment]
+        super().__init__(worker.cfg, sock, client, server)
+        self.worker = worker
+        self.leaving = False  # told to close after the request it is on
+        self.drained = 0
+
+    def close(self, graceful: bool = False) -> None:
+        if graceful and self.plain:
+            self.worker.linger(self)
+        else:
+            super().close(graceful)
+
+
 class ThreadWorker(gthread.ThreadWorker):  # type: ignore[misc]
     timeout_s = float(Settings.from_env().client_timeout)
     slot: int | None = None  # given by the pre_fork hook; without it, gthread's race decides
@@ -79,6 +114,70 @@ class ThreadWorker(gthread.ThreadWorker):  # type: ignore[misc]
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.leaving = 0  # connections told to close after the request they are on
+        self.lingering: dict[_Conn, float] = {}  # closing connections, by deadline
+
+    def accept(self, listener: socket.socket) -> None:
+        # gthread's accept, with the connection class above.
+        try:
+            sock, client = listener.accept()
+            self.nr_conns += 1
+            sock.setblocking(True)
+            self.enqueue_req(_Conn(self, sock, client, listener.getsockname()))
+        except OSError as e:
+            if e.errno not in (errno.EAGAIN, errno.ECONNABORTED, errno.EWOULDBLOCK):
+                raise
+
+    def wait_for_and_dispatch_events(self, timeout: float) -> None:
+        # gthread's main loop passes here once per round of events.
+        now = time.monotonic()
+        while self.lingering:
+            conn, deadline = next(iter(self.lingering.items()))
+            if deadline > now:
+                timeout = min(timeout, deadline - now)
+                break
+            self._closed(conn)
+        if self.slot is not None:
+            _held[self.slot] = self.held if self.alive else _FREE
+            if self.alive:
+                self.set_accept_enabled(self.nr_conns < self.worker_connections)
+                if not self._accepting:
+                    timeout = min(timeout, _RECHECK_S)
+        super().wait_for_and_dispatch_events(timeout)
+
+    # Lingering close (2.)
+
+    def linger(self, conn: _Conn) -> None:
+        """Close after the answer: send FIN now, read what the client still sends until it
+        closes its end too (or the time or byte budget runs out), then close. Closing at once
+        would answer those bytes with a reset, which can destroy the answer before the client
+        has read it."""
+        try:
+            conn.sock.shutdown(socket.SHUT_WR)
+            conn.sock.setblocking(False)
+            self.poller.register(conn.sock, selectors.EVENT_READ, partial(self._drain, conn))
+        except (OSError, ValueError, KeyError):
+            util.close(conn.sock)
+            return
+        self.lingering[conn] = time.monotonic() + _LINGER_S
+
+    def _drain(self, conn: _Conn, sock: Any) -> None:
+        try:
+            data = sock.recv(_LINGER_BYTES)
+        except BlockingIOError:
+            return
+        except OSError:
+            data = b""
+        conn.drained += len(data)
+        if not data or conn.drained >= _LINGER_BYTES:
+            self._closed(conn)
+
+    def _closed(self, conn: _Conn) -> None:
+        del self.lingering[conn]
+        with contextlib.suppress(OSError, ValueError, KeyError):
+            self.poller.unregister(conn.sock)
+        util.close(conn.sock)
+
+    # Least connections (3.)
 
     @property
     def held(self) -> int:
@@ -92,47 +191,32 @@ class ThreadWorker(gthread.ThreadWorker):  # type: ignore[misc]
         counts[self.slot] = _FREE
         return min((n for n in counts if n >= 0), default=None)
 
-    def wait_for_and_dispatch_events(self, timeout: float) -> None:
-        # gthread's main loop passes here once per round of events.
-        if self.slot is not None:
-            _held[self.slot] = self.held if self.alive else _FREE
-            if self.alive:
-                self.set_accept_enabled(self.nr_conns < self.worker_connections)
-                if not self._accepting:
-                    timeout = min(timeout, _RECHECK_S)
-        super().wait_for_and_dispatch_events(timeout)
-
     def set_accept_enabled(self, enabled: bool) -> None:
         fewest = self.fewest_elsewhere()
         super().set_accept_enabled(enabled and (fewest is None or fewest >= self.held))
 
-    def enqueue_req(self, conn: Any) -> None:
-        # Every connection, new or kept alive, passes here before a thread reads from it. TLS
-        # needs the real socket to wrap: with a certificate configured, gthread's own ways
-        # stand.
-        wrap = self.timeout_s > 0 and not self.cfg.is_ssl
-        if wrap and not isinstance(conn.sock, _ClientSocket):
-            conn.sock = _ClientSocket(conn.sock, self.timeout_s)
+    def enqueue_req(self, conn: _Conn) -> None:
+        # Every connection, new or kept alive, passes here before a thread reads from it.
         # Accepting evenly is not enough: a worker that restarts (max_requests, a crash) comes
         # back with none, while its sibling keeps every client that reconnected meanwhile. A
         # worker two or more connections above a sibling answers the next request on one of
         # its kept-alive connections with "Connection: close"; the client reconnects, and the
         # sibling accepts. Only a connection that has served a request is chosen: it has a
         # request ready, so it is closed after that one (a new one might wait for data).
-        if conn.initialized and not getattr(conn, "leaving", False):
+        if conn.initialized and not conn.leaving:
             fewest = self.fewest_elsewhere()
             if fewest is not None and self.held - fewest >= 2:
                 conn.leaving = True
                 self.leaving += 1
         super().enqueue_req(conn)
 
-    def handle_request(self, req: Any, conn: Any) -> bool:
-        if getattr(conn, "leaving", False):
+    def handle_request(self, req: Any, conn: _Conn) -> bool:
+        if conn.leaving:
             req.must_close = True
         return bool(super().handle_request(req, conn))
 
-    def finish_request(self, conn: Any, fs: Any) -> None:
+    def finish_request(self, conn: _Conn, fs: Any) -> None:
         before = self.nr_conns
         super().finish_request(conn, fs)
-        if getattr(conn, "leaving", False) and self.nr_conns < before:
+        if conn.leaving and self.nr_conns < before:
             self.leaving -= 1

@@ -142,3 +142,28 @@ def test_a_worker_that_joins_late_gets_its_share_without_a_failed_request() -> N
         assert _until_split(server, clients, [5, 5]) >= 5
         for client in clients:
             client.close()
+
+
+def test_a_client_that_keeps_its_end_open_after_close_holds_up_no_one() -> None:
+    """gthread drains a closing connection on its event loop, for up to 2 s: five clients that
+    ask for "Connection: close" and keep their end open would stall the worker for 10 s. Here
+    the others are served at once, and each of the five gets its whole answer and the FIN."""
+    with running(workers=1) as server:
+        address = urlsplit(server.base)
+        held = []
+        for _ in range(5):
+            s = socket.create_connection((address.hostname, address.port), timeout=20)
+            s.sendall(b"GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+            held.append(s)
+        for _ in range(5):
+            started = time.monotonic()
+            assert get(server.base + "/healthz")[0] == 200
+            assert time.monotonic() - started < 1.0
+        for s in held:
+            answer = b""
+            while chunk := s.recv(4096):  # to the server's FIN, sent with the answer
+                answer += chunk
+            assert answer.startswith(b"HTTP/1.1 200") and answer.endswith(b'"ok"}')
+            s.sendall(b"late bytes are read and dropped")
+            s.close()
+        assert get(server.base + "/healthz")[0] == 200

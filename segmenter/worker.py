@@ -30,6 +30,7 @@ from __future__ import annotations
 import array
 import contextlib
 import errno
+import math
 import mmap
 import selectors
 import socket
@@ -74,15 +75,49 @@ def release_slot(worker: Any) -> None:
 
 
 class _ClientSocket:
-    """A client socket whose blocking mode has a timeout; everything else is the socket's."""
+    """A client socket whose blocking mode has a timeout; everything else is the socket's.
 
-    __slots__ = ("_sock", "_timeout")
+    The timeout reaches the socket only when the socket is read or written: gthread and its
+    parser set and reset it several times a request (blocking, non-blocking for the poller, a
+    deadline to drain the body), each setting is a system call, and most of them change
+    nothing that is ever used. All of gunicorn's reads and writes of a client socket are the
+    five methods below (the poller needs only the descriptor)."""
+
+    __slots__ = ("_have", "_sock", "_timeout", "_want")
 
     def __init__(self, sock: socket.socket, timeout: float) -> None:
         self._sock, self._timeout = sock, timeout
+        self._want = self._have = sock.gettimeout()
 
     def setblocking(self, flag: bool) -> None:
-        self._sock.settimeout(self._timeout if flag else 0.0)
+        self._want = self._timeout if flag else 0.0
+
+    def settimeout(self, value: float | None) -> None:
+        self._want = value
+
+    def gettimeout(self) -> float | None:
+        return self._want
+
+    def _timed(self) -> socket.socket:
+        if self._want != self._have:
+            self._sock.settimeout(self._want)
+            self._have = self._want
+        return self._sock
+
+    def recv(self, size: int, flags: int = 0) -> bytes:
+        return self._timed().recv(size, flags)
+
+    def recv_into(self, buffer: Any, size: int = 0, flags: int = 0) -> int:
+        return self._timed().recv_into(buffer, size, flags)
+
+    def send(self, data: Any, flags: int = 0) -> int:
+        return self._timed().send(data, flags)
+
+    def sendall(self, data: Any, flags: int = 0) -> None:
+        self._timed().sendall(data, flags)
+
+    def sendfile(self, file: Any, offset: int = 0, count: int | None = None) -> int:
+        return self._timed().sendfile(file, offset, count)
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._sock, name)
@@ -115,6 +150,15 @@ class ThreadWorker(gthread.ThreadWorker):  # type: ignore[misc]
         super().__init__(*args, **kwargs)
         self.leaving = 0  # connections told to close after the request they are on
         self.lingering: dict[_Conn, float] = {}  # closing connections, by deadline
+        self.last_beat = -math.inf
+
+    def notify(self) -> None:
+        # gthread's loop beats once per round of events (thousands a second under load), each
+        # beat a system call; the arbiter needs one within its timeout.
+        now = time.monotonic()
+        if now - self.last_beat >= min(1.0, self.timeout / 2):
+            self.last_beat = now
+            super().notify()
 
     def accept(self, listener: socket.socket) -> None:
         # gthread's accept, with the connection class above.

@@ -59,7 +59,7 @@ def page_stopwords(texts: list[str]) -> tuple[str, frozenset[str]]:
         if len(tokens) >= _VOTE_TOKENS:
             break
     counts = Counter(map(str.lower, tokens[:_VOTE_TOKENS]))
-    best, best_hits = "en", -1
+    best, best_hits = "en", -1.0
     for hits, code in stopword_hits(counts):
         # English wins ties: it is the commonest language of the input by far.
         if hits > best_hits or (hits == best_hits and code == "en"):

@@ -263,13 +263,17 @@ def stopword_index() -> tuple[tuple[str, ...], dict[str, tuple[int, ...]]]:
     return codes, {word: tuple(ids) for word, ids in index.items()}
 
 
-def stopword_hits(counts: dict[str, int]) -> list[tuple[int, str]]:
-    """(hits, code) for every stop-word list, given a page's token counts."""
+def stopword_hits(counts: dict[str, int], weighted: bool = False) -> list[tuple[float, str]]:
+    """(hits, code) for every stop-word list, given a page's token counts. Weighted, a word
+    that k lists hold counts 1/k in each: jusText's lists for Finnish, Turkish, Korean and
+    others hold "the", "and", "of", so that English text scores high in them too."""
     codes, index = stopword_index()
-    hits = [0] * len(codes)
+    hits: list[float] = [0] * len(codes)
     for token, n in counts.items():
-        for i in index.get(token, ()):
-            hits[i] += n
+        ids = index.get(token, ())
+        share = n / len(ids) if weighted and ids else n
+        for i in ids:
+            hits[i] += share
     return list(zip(hits, codes, strict=True))
 
 

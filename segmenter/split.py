@@ -21,6 +21,9 @@ import math
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
 
 from . import linemodel
 from .features import Features, features
@@ -172,7 +175,7 @@ class Scored:
     repeated: list[bool]
     closers: list[int]
     removed: list[int]
-    vectors: list[list[float]]
+    vectors: np.ndarray[Any, np.dtype[np.float64]]  # a row per kept line; none past the budget
 
 
 def score_lines(cleaned: Cleaned, stops: frozenset[str], options: Options) -> Scored:
@@ -196,7 +199,7 @@ def score_lines(cleaned: Cleaned, stops: frozenset[str], options: Options) -> Sc
             kept, feats, scores, (start, best_end, end), closers, removed, opens, repeated
         )
         if len(kept) <= MODEL_MAX_LINES
-        else []
+        else np.empty((0, len(linemodel.FEATURES)))
     )
     return Scored(feats, scores, opens, repeated, closers, removed, vecs)
 

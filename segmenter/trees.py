@@ -35,7 +35,9 @@ class Trees:
     depth: int
     base: float
 
-    def logits(self, vectors: Sequence[Sequence[float]]) -> list[float]:
+    def logits(
+        self, vectors: np.ndarray[Any, np.dtype[np.float64]] | Sequence[Sequence[float]]
+    ) -> list[float]:
         """The log-odds of the positive class for each row."""
         ratings: list[float] = []
         # In blocks, so that the (rows x trees) node matrix stays small on a huge page.

@@ -104,13 +104,18 @@ def test_runs_and_distances_describe_the_neighbourhood() -> None:
         3,
     ]
     far = linemodel._FAR
-    openers = [3, 10]
-    assert linemodel._distance(openers, 0, ahead=True) == 3 / far
-    assert linemodel._distance(openers, 3, ahead=True) == 7 / far  # strictly ahead
-    assert linemodel._distance(openers, 10, ahead=True) == 1.0  # none ahead
-    assert linemodel._distance(openers, 12, ahead=False) == 2 / far
-    assert linemodel._distance(openers, 10, ahead=False) == 7 / far  # strictly behind
-    assert linemodel._distance(openers, 2, ahead=False) == 1.0
+    ahead, behind = linemodel._distances([3, 10], 13)
+    assert ahead[0] == 3 / far
+    assert ahead[3] == 7 / far  # strictly ahead
+    assert ahead[10] == 1.0  # none ahead
+    assert behind[12] == 2 / far
+    assert behind[10] == 7 / far  # strictly behind
+    assert behind[2] == 1.0
+    ahead, behind = linemodel._distances([0, 70], 72)
+    assert ahead[1] == 1.0 and behind[69] == 1.0  # far
+    assert ahead.tolist() == [
+        min(next((o for o in (0, 70) if o > k), k + far) - k, far) / far for k in range(72)
+    ]
 
 
 def _by_length() -> Any:

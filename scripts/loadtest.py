@@ -84,16 +84,25 @@ def dev_pages() -> list[str]:
     return [t for t in texts if 3000 <= len(t.encode("utf-8")) <= 8000 and "]==]" not in t]
 
 
-def lua_script(path: Path, bodies: list[str]) -> None:
+def lua_script(path: Path, bodies: list[str], fresh: bool = False) -> None:
+    """wrk's script: the bodies in turn. `fresh`: every line of every request ends in a number
+    of its own, so that no line was ever seen before (a feed of new pages: nothing memoised
+    helps, and the memos fill up)."""
     entries = ",\n".join(f"[==[{b}]==]" for b in bodies)
+    body = (
+        '(string.gsub(bodies[i], "\\n", " " .. math.random(1e9) .. "\\n"))'
+        if fresh
+        else "bodies[i]"
+    )
     path.write_text(
         "local bodies = {\n" + entries + "\n}\n"
         "local i = 0\n"
         'wrk.method = "POST"\n'
         'wrk.headers["Content-Type"] = "text/plain; charset=utf-8"\n'
+        "init = function(args) math.randomseed(os.time() + math.floor(os.clock() * 1e6)) end\n"
         "request = function()\n"
         "  i = i % #bodies + 1\n"
-        '  return wrk.format("POST", "/segment", nil, bodies[i])\n'
+        f'  return wrk.format("POST", "/segment", nil, {body})\n'
         "end\n",
         encoding="utf-8",
     )
@@ -139,6 +148,12 @@ def main() -> int:
         "only (mean 5.0 KB); dev: the 3-8 KB pages of ../shared/eval/dev.jsonl.gz (303, mean "
         "5.7 KB)",
     )
+    ap.add_argument(
+        "--fresh",
+        action="store_true",
+        help="end every line of every request in a random number: no line repeats, so the "
+        "cost and memory are those of a feed of new pages",
+    )
     args = ap.parse_args()
     if not shutil.which("wrk"):
         print("wrk is missing: apt-get install wrk", file=sys.stderr)
@@ -150,7 +165,7 @@ def main() -> int:
         with tempfile.TemporaryDirectory() as tmp:
             lua = Path(tmp) / "mix.lua"
             pages = page_texts(args.pages)
-            lua_script(lua, pages)
+            lua_script(lua, pages, args.fresh)
             size = sum(len(p.encode("utf-8")) for p in pages) / len(pages) / 1000
             # Warm every worker at full concurrency, so that RSS "before" is its working size.
             run_wrk(base + "/segment", lua, 5, args.connections)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from .options import MEMO_LINES
 from .ruleset import MAX_RULE_CHARS, blocks, key_of, matcher
 from .types import Cleaned, Line, Reason, Removed
 
@@ -28,7 +29,7 @@ def _match(text: str, strong: bool) -> tuple[Reason, str] | None:
 
 # The same lines are asked about by the splitter, the title finder and the teaser parser; the
 # answer depends on the text alone, so a bounded memo changes no output.
-_cached_match = lru_cache(maxsize=1 << 16)(_match)
+_cached_match = lru_cache(maxsize=MEMO_LINES)(_match)
 
 
 def weak_reason(text: str) -> tuple[Reason, str] | None:

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from .clean import header_rule, weak_reason
+from .options import MEMO_LINES
 from .ruleset import blocks, stopword_hits, stopwords
 from .types import Reason
 
@@ -88,7 +89,7 @@ def has_truncation_mark(text: str) -> bool:
     return text.lower().endswith(blocks().truncation_marks)
 
 
-@lru_cache(maxsize=1 << 16)  # pure: repeated lines (menus, lists, hostile input) cost once
+@lru_cache(maxsize=MEMO_LINES)  # pure: repeated lines (menus, lists, hostile input) cost once
 def features(text: str, stops: frozenset[str]) -> Features:
     low = text.lower()
     tokens = _TOKEN.findall(low)

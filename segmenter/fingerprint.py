@@ -13,10 +13,12 @@ from hashlib import blake2b
 import numpy as np
 from trafilatura.deduplication import sample_tokens
 
+from .options import MEMO_LINES
+
 _BITS = 64
 
 
-@lru_cache(maxsize=2**16)
+@lru_cache(maxsize=MEMO_LINES)
 def _hash(token: str) -> bytes:
     """The token's 64-bit hash, lowest byte first (pure: the cache saves work)."""
     return blake2b(token.encode(), digest_size=8).digest()[::-1]  # blake2b's is big-endian

@@ -21,8 +21,11 @@ RUN pip install --no-deps . && python -m compileall -q /opt/venv
 FROM python:3.11-slim
 RUN useradd --create-home --uid 10001 --shell /usr/sbin/nologin segmenter
 COPY --from=build /opt/venv /opt/venv
+# MALLOC_ARENA_MAX: see `segmenter serve` (cli.py): glibc's per-thread arenas let a worker's
+# memory creep under a feed of new pages.
 ENV PATH=/opt/venv/bin:$PATH \
     PYTHONUNBUFFERED=1 \
+    MALLOC_ARENA_MAX=2 \
     SEGMENTER_HOST=0.0.0.0 \
     SEGMENTER_PORT=8000
 USER 10001:10001

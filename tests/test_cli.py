@@ -120,3 +120,23 @@ def test_bench_prints_ratios_stages_and_scaling() -> None:
 def test_bench_missing_file() -> None:
     r = run("bench", "/nonexistent.jsonl.gz")
     assert r.returncode == 1 and b"no such file" in r.stderr
+
+
+@pytest.mark.parametrize(("preset", "expected"), [(None, "2"), ("4", "4")])
+def test_serve_runs_gunicorn_with_two_malloc_arenas_unless_told(
+    preset: str | None, expected: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import os
+
+    from segmenter import cli
+
+    if preset is None:
+        monkeypatch.delenv("MALLOC_ARENA_MAX", raising=False)
+    else:
+        monkeypatch.setenv("MALLOC_ARENA_MAX", preset)
+    calls = []
+    monkeypatch.setattr(os, "execvpe", lambda *a: calls.append(a))
+    assert cli.main(["serve", "--port", "8123"]) == 0
+    ((_, argv, env),) = calls
+    assert "gunicorn" in argv and "python:segmenter.gunicorn_conf" in argv
+    assert env["MALLOC_ARENA_MAX"] == expected and env["SEGMENTER_PORT"] == "8123"

@@ -18,7 +18,7 @@ from langdetect import DetectorFactory
 from langdetect.detector_factory import PROFILES_DIRECTORY
 from langdetect.lang_detect_exception import LangDetectException
 
-from .ruleset import stopword_hits
+from .ruleset import stopword_hits, stopwords
 from .types import Language
 
 _WORD = re.compile(r"\w+")
@@ -78,7 +78,7 @@ def fast_path(text: str, letters: int) -> Language | None:
     # The winner by weighted hits, where words that many lists share count little, must also
     # have enough plain hits: a text that is mostly stop words of its language.
     (top, code), (second, _) = sorted(stopword_hits(counts, weighted=True), reverse=True)[:2]
-    hits = dict((c, n) for n, c in stopword_hits(counts))[code]
+    hits = sum(n for token, n in counts.items() if token in stopwords()[code])
     decisive = hits >= _VOTE_MIN_HITS and hits >= _VOTE_MIN_SHARE * len(tokens)
     if decisive and top >= _VOTE_MARGIN * second:
         # 0.5 at a tie, 1.0 when no other list has a hit.

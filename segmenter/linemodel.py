@@ -231,7 +231,7 @@ def vectors(
     out[:, 40] = extension * (1.0 if end == n and best_end < n else 0.0)
     # Link lists set inside a story (related headlines, a table of contents) are runs of
     # list-marked lines.
-    out[:, 41] = [math.log1p(size) for size in _runs([f.list_mark for f in feats])]
+    out[:, 41] = [math.log1p(size) for size in _runs((out[:, 12] > 0).tolist())]
     prose_lengths = sorted(words[prose > 0].tolist())
     median = prose_lengths[len(prose_lengths) // 2] if prose_lengths else 20
     out[:, 42] = np.minimum(words / median, 4.0)

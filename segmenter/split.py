@@ -18,6 +18,7 @@
 from __future__ import annotations
 
 import math
+import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -29,7 +30,14 @@ from . import linemodel
 from .features import Features, features
 from .linemodel import residue_between
 from .options import Options
-from .teasers import TailLine, is_kicker_teaser, opens_block, parse_tail
+from .teasers import (
+    TailLine,
+    headline_shaped,
+    heads_list,
+    is_kicker_teaser,
+    opens_block,
+    parse_tail,
+)
 from .title import pick as pick_title
 from .title import trim as trim_title
 from .trees import Trees
@@ -42,6 +50,7 @@ _GOOD_CAP = 80
 _MIN_STOP = 0.18
 # Only repeats of long lines are duplicates: short lines ("Price", "Pros") repeat as structure.
 _DEDUPE_MIN_WORDS = 8
+_PROSE_END = re.compile(r"[.!?。！？][\"'”’)\]]*$")
 # What the story run pays to cross a closing residue line, and a dateline-shaped line.
 _BARRIER = 4.0
 _DATELINE_PENALTY = 2.0
@@ -154,6 +163,28 @@ def extend_run(
     return k
 
 
+def _is_prose(line: Line, f: Features) -> bool:
+    """A paragraph of the story, not a headline: long, with stop words, ending as sentences
+    do (a headline may end in a quote, but not in a full stop)."""
+    return (
+        f.words >= _GOOD_WORDS
+        and (f.stop_density > 0 or f.cjk)
+        and bool(_PROSE_END.search(line.text))
+    )
+
+
+def _embedded_block(kept: Sequence[Line], feats: Sequence[Features], k: int, end: int) -> int:
+    """End of the teaser block that kept[k], a header inside the story, opens: the lines up to
+    the story's next paragraph, when they are all headline-shaped; else k + 1 (the header
+    alone: what follows is the story's own, a product box or a table)."""
+    j = k + 1
+    while j < end and not _is_prose(kept[j], feats[j]):
+        if not headline_shaped(kept[j].text, feats[j]):
+            return k + 1
+        j += 1
+    return j
+
+
 def _is_closing_sentence(f: Features) -> bool:
     return f.sentence_end and not f.truncation_mark and (f.stop_density > 0 or f.cjk)
 
@@ -172,6 +203,7 @@ class Scored:
     feats: list[Features]
     scores: list[float]
     opens: list[bool]
+    ends: list[bool]  # opens, or heads a list of headlines (teasers.heads_list)
     repeated: list[bool]
     closers: list[int]
     removed: list[int]
@@ -190,6 +222,9 @@ def score_lines(cleaned: Cleaned, stops: frozenset[str], options: Options) -> Sc
     removed = sorted(r.line for r in cleaned.removed)
     items = [TailLine(line, f) for line, f in zip(kept, feats, strict=True)]
     opens = [opens_block(items, k) is not None for k in range(len(kept))]
+    # Where the story's extension stops: a teaser block, or a list of headlines under a line
+    # no header rule knows (the line model learned `opens` alone, so it stays as it was).
+    ends = [o or heads_list(items, k) for k, o in enumerate(opens)]
     counts = Counter(line.text for line in kept)
     repeated = [counts[line.text] > 1 for line in kept]
     start, best_end = best_run(scores)
@@ -201,7 +236,7 @@ def score_lines(cleaned: Cleaned, stops: frozenset[str], options: Options) -> Sc
         if len(kept) <= MODEL_MAX_LINES
         else np.empty((0, len(linemodel.FEATURES)))
     )
-    return Scored(feats, scores, opens, repeated, closers, removed, vecs)
+    return Scored(feats, scores, opens, ends, repeated, closers, removed, vecs)
 
 
 def _last(numbers: Sequence[int]) -> int:
@@ -221,6 +256,9 @@ class Story:
     end: int
     shift: float
     removed: list[int]
+    # The extension stopped at a list of headlines: what it took in before the list keeps
+    # only its closing sentences ("To Read the Full Story" is not one).
+    listed: bool = False
 
 
 def locate(
@@ -237,9 +275,10 @@ def locate(
     scores = [(g - shift) * _weight(f) for g, f in zip(logits, feats, strict=True)]
     start, run_end = best_run(scores)
     end = extend_run(
-        kept, feats, scored.opens, run_end, scored.closers, _last(scored.removed), logits
+        kept, feats, scored.ends, run_end, scored.closers, _last(scored.removed), logits
     )
-    return Story(feats, logits, scored.repeated, start, run_end, end, shift, scored.removed)
+    listed = end < len(kept) and scored.ends[end] and not scored.opens[end]
+    return Story(feats, logits, scored.repeated, start, run_end, end, shift, scored.removed, listed)
 
 
 def split(
@@ -293,6 +332,7 @@ def split(
     body: list[Piece] = []
     seen: set[str] = {title.line_text} if title else set()
     left_out = 0  # lines left out since the last one the model rated as story
+    teaser_end = 0  # end of a teaser block inside the story
     for k in range(body_start, end):
         line = kept[k]
         repeat = line.text in seen and (feats[k].words >= _DEDUPE_MIN_WORDS or k == body_start)
@@ -301,10 +341,29 @@ def split(
             if explain:
                 decisions.append(Decision(line.number, "removed", "repeated-line"))
             continue
+        if k < teaser_end or (k > body_start and feats[k].header):
+            # A teaser block inside the story ("Most read" mid-page): its header, and its
+            # headlines up to where the story's prose resumes.
+            if k >= teaser_end:
+                teaser_end = _embedded_block(kept, feats, k, end)
+            header = feats[k].header
+            reason, rule = (
+                (Reason.RELATED_HEADER, header) if header else (Reason.OTHER, "embedded-teaser")
+            )
+            removed.append(Removed(line.text, line.number, reason, rule))
+            if explain:
+                decisions.append(Decision(line.number, "removed", rule, round(logits[k], 3)))
+            continue
         rating = logits[k] - shift
         ending = (
             k >= end - _KEEP_LAST
-            and (k < story.run_end or rating >= _EXTENSION_MIN)
+            and (
+                k < story.run_end
+                or (
+                    rating >= _EXTENSION_MIN
+                    and (not story.listed or _is_closing_sentence(feats[k]))
+                )
+            )
             and left_out < _KEEP_LAST
         )
         if rating < _INSIDE_MIN and body_start < k and not ending:

@@ -30,6 +30,14 @@ _READ_TIME = re.compile(r"^\d{1,3}\s*(min|mins|minute|minutes)\.?\s*(read)?$", r
 _TITLE_MAX_WORDS = 22
 _LEDE_MIN_WORDS = 6
 _KICKER_MIN_WORDS = 8
+# A list of headlines under a short line that no header rule knows ("In this series"): the
+# line heads a teaser block when this many headline-shaped bullet items follow it.
+_LIST_HEADER_MAX_WORDS = 6
+_LIST_MIN_ITEMS = 2
+# Headlines run to sentence length; a story's own lists of names and places do not.
+_HEADLINE_MIN_WORDS, _HEADLINE_MEAN_WORDS = 4, 6
+_PROSE_WORDS = 12
+_HEADLINE_CAPITALS = 0.5  # share of capitalised words: "The Best Electric Scooters"
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,14 +73,16 @@ def label_of(text: str) -> tuple[str, str] | None:
 
 
 def _is_title(t: TailLine) -> bool:
-    f = t.features
-    text = t.line.text
+    return headline_shaped(t.line.text, t.features) and not _is_meta(t)  # regex-backed last
+
+
+def headline_shaped(text: str, f: Features) -> bool:
+    """Short, capitalised, and not ending in a full stop: the shape of a headline."""
     if not 1 <= f.words <= _TITLE_MAX_WORDS or f.kicker:
         return False
     if text.endswith(".") and not text.endswith("..."):
         return False
-    starts_well = text[0].isupper() or text[0].isdigit() or text[0] in "‘'\"“¿¡" or f.cjk
-    return starts_well and not _is_meta(t)  # the regex-backed test last
+    return text[0].isupper() or text[0].isdigit() or text[0] in "‘'\"“¿¡" or f.cjk
 
 
 def _is_lede(t: TailLine) -> bool:
@@ -143,7 +153,7 @@ def parse_tail(
         cur = items[i]
         text, f = cur.line.text, cur.features
         nxt = _next(items, i)
-        hdr = f.header
+        hdr = f.header or ("list-header" if heads_list(items, i) else None)
         if hdr:
             removed.append(Removed(text, cur.line.number, Reason.RELATED_HEADER, hdr))
             if explain:
@@ -222,6 +232,41 @@ def parse_tail(
             decisions.append(Decision(cur.line.number, "removed", rule))
         i += 1
     return teasers, removed, decisions
+
+
+def _headline_item(t: TailLine) -> bool:
+    """`* A Headline In Title Case`: an item of a list of other articles, not of the story's
+    own lists, whose items are sentences or lower-case phrases."""
+    m = _BULLET.match(t.line.text)
+    f = t.features
+    if not m or not _HEADLINE_MIN_WORDS <= f.words <= _TITLE_MAX_WORDS:
+        return False
+    if f.capitalised < _HEADLINE_CAPITALS:
+        return False
+    item = m.group(2)
+    return (item[0].isupper() or item[0].isdigit()) and not item.endswith(".")
+
+
+def _is_prose(f: Features) -> bool:
+    return f.words >= _PROSE_WORDS and f.sentence_end and f.stop_density > 0
+
+
+def heads_list(items: Sequence[TailLine], i: int) -> bool:
+    """Whether items[i] is a short title-like line over a list of headlines."""
+    cur = items[i]
+    text, f = cur.line.text, cur.features
+    if not 1 <= f.words <= _LIST_HEADER_MAX_WORDS or f.sentence_end or not text[0].isupper():
+        return False
+    if _BULLET.match(text) or _NUMBERED.match(text):
+        return False
+    j = i + 1
+    while j < len(items) and items[j].joined and _headline_item(items[j]):
+        j += 1
+    words = [t.features.words for t in items[i + 1 : j]]
+    if len(words) < _LIST_MIN_ITEMS or sum(words) < _HEADLINE_MEAN_WORDS * len(words):
+        return False
+    # A story that goes on after the list had the list in it (a reading list, sources).
+    return j == len(items) or not _is_prose(items[j].features)
 
 
 def opens_block(items: Sequence[TailLine], i: int) -> str | None:

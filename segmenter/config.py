@@ -8,7 +8,7 @@
 | SEGMENTER_HOST               | 0.0.0.0  | address gunicorn binds                          |
 | SEGMENTER_PORT               | 8000     | port gunicorn binds                             |
 | SEGMENTER_WORKERS            | CPUs     | gunicorn worker processes (at least 2)          |
-| SEGMENTER_THREADS            | 2        | threads per worker (gthread)                    |
+| SEGMENTER_THREADS            | 2        | pool threads per worker (segmenter.worker)      |
 | SEGMENTER_TIMEOUT            | 30       | seconds before a stuck worker is restarted      |
 | SEGMENTER_CLIENT_TIMEOUT     | 10       | seconds a client may stall mid-request (0: off) |
 | SEGMENTER_MAX_REQUESTS       | 10000    | requests before a worker is recycled (0: never) |

@@ -19,9 +19,10 @@ if not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
 
 bind = f"{_settings.host}:{_settings.port}"
 workers = _settings.workers
-# The work is CPU-bound: processes give the parallelism, two threads per worker keep a
-# slow client from holding a whole worker, and the worker's deadline on client sockets keeps a
-# few stalled clients from holding all the threads (segmenter.worker).
+# The work is CPU-bound: processes give the parallelism. Each worker answers small, fully
+# arrived requests on its event loop; two pool threads take the rest, so that a slow client
+# holds a thread, not the worker, and the deadline on client sockets keeps a few stalled
+# clients from holding all the threads (segmenter.worker).
 worker_class = "segmenter.worker.ThreadWorker"
 threads = _settings.threads
 # Load rules and language profiles once in the master; workers fork with them in memory.

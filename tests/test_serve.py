@@ -8,6 +8,7 @@ import json
 import os
 import signal
 import socket
+import threading
 import time
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -167,3 +168,47 @@ def test_a_client_that_keeps_its_end_open_after_close_holds_up_no_one() -> None:
             s.sendall(b"late bytes are read and dropped")
             s.close()
         assert get(server.base + "/healthz")[0] == 200
+
+
+def test_a_client_that_reads_no_answers_holds_up_the_others_a_second_at_most() -> None:
+    """Small requests are answered on the worker's event loop (segmenter.worker, 4.). A client
+    that sends them and never reads the answers fills the socket's buffers, and the next
+    answer's write blocks the loop: for at most a second, then that client is cut off."""
+    seed = SEEDS.joinpath("000_bd983b188d7b8a72.txt").read_text(encoding="utf-8")
+    text = "\n".join(f"{line} {i}" for i, line in enumerate(seed.splitlines() * 10))
+    body = text[:60_000].encode()
+    request = (
+        b"POST /segment?explain=1 HTTP/1.1\r\nHost: x\r\nContent-Type: text/plain\r\n"
+        b"Content-Length: %d\r\n\r\n" % len(body) + body
+    )
+    with running(workers=1) as server:
+        address = urlsplit(server.base)
+        stop = threading.Event()
+        cut_off = threading.Event()
+
+        def flood() -> None:
+            s = socket.socket()
+            s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+            s.connect((address.hostname, address.port))
+            with s:
+                while not stop.is_set():
+                    try:
+                        s.sendall(request)
+                    except OSError:
+                        cut_off.set()
+                        return
+                    time.sleep(0.01)
+
+        flooder = threading.Thread(target=flood)
+        flooder.start()
+        worst, until = 0.0, time.monotonic() + 4
+        while time.monotonic() < until:
+            started = time.monotonic()
+            assert get(server.base + "/healthz")[0] == 200
+            worst = max(worst, time.monotonic() - started)
+            time.sleep(0.05)
+        stop.set()
+        flooder.join(timeout=20)
+        # Its answers (80 KB each) filled the buffers, about 6 MB here, and it was cut off.
+        assert cut_off.is_set()
+        assert worst < 2.5, worst

@@ -28,16 +28,20 @@ _BULLET = re.compile(r"^([*+•·▪–-])\s+(\S.*)$")
 _SECTION = re.compile(r"^[A-Z][A-Z&'’ -]{1,30}$")
 _READ_TIME = re.compile(r"^\d{1,3}\s*(min|mins|minute|minutes)\.?\s*(read)?$", re.IGNORECASE)
 _TITLE_MAX_WORDS = 22
+# "So there you have it! The first 6 steps ...!": sentences, not a headline.
+_TWO_SENTENCES = re.compile(r"(?:[a-z]{3}\.|[!?]) +[A-Z].*[.!?]$")
 _LEDE_MIN_WORDS = 6
 _KICKER_MIN_WORDS = 8
 # A list of headlines under a short line that no header rule knows ("In this series"): the
-# line heads a teaser block when this many headline-shaped bullet items follow it.
+# line heads a teaser block when this many bullet items follow it, most of them in title case.
 _LIST_HEADER_MAX_WORDS = 6
 _LIST_MIN_ITEMS = 2
 # Headlines run to sentence length; a story's own lists of names and places do not.
 _HEADLINE_MIN_WORDS, _HEADLINE_MEAN_WORDS = 4, 6
 _PROSE_WORDS = 12
-_HEADLINE_CAPITALS = 0.5  # share of capitalised words: "The Best Electric Scooters"
+# Share of capitalised words in a title-case headline: "The Best Electric Scooters". A list's
+# items need not all be ("The best workout earbuds 2026" among them), most must.
+_HEADLINE_CAPITALS = 0.5
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,6 +86,8 @@ def headline_shaped(text: str, f: Features) -> bool:
         return False
     if text.endswith(".") and not text.endswith("..."):
         return False
+    if _TWO_SENTENCES.search(text):
+        return False
     return text[0].isupper() or text[0].isdigit() or text[0] in "‘'\"“¿¡" or f.cjk
 
 
@@ -118,6 +124,19 @@ def _teaser(
         end_line=last if last != first else None,
         label=label,
     )
+
+
+def _card_title(items: Sequence[TailLine], i: int) -> bool:
+    """Whether the line after items[i] (a section name) is a card's title: headline-shaped,
+    or any short line that a reading time or a date follows ("standalone binaries ... /
+    6 min read")."""
+    nxt = _next(items, i)
+    if nxt is None or _is_meta(nxt):
+        return False
+    if _is_title(nxt):
+        return True
+    after = _next(items, i + 1)
+    return nxt.features.words <= _TITLE_MAX_WORDS and after is not None and _is_meta(after)
 
 
 def _meta_run(items: Sequence[TailLine], j: int) -> int:
@@ -193,7 +212,7 @@ def parse_tail(
             t = nxt.line.text
             take(_teaser([cur, nxt], t, [t], False, label=text), "numbered", 2)
             continue
-        if _SECTION.match(text) and nxt is not None and _is_title(nxt) and not _is_meta(nxt):
+        if nxt is not None and _SECTION.match(text) and _card_title(items, i):
             j = i + 2
             if (
                 _next(items, i + 1)
@@ -235,16 +254,13 @@ def parse_tail(
 
 
 def _headline_item(t: TailLine) -> bool:
-    """`* A Headline In Title Case`: an item of a list of other articles, not of the story's
-    own lists, whose items are sentences or lower-case phrases."""
+    """`* A headline`: a short bulleted line that is not a sentence of the story's own list."""
     m = _BULLET.match(t.line.text)
     f = t.features
     if not m or not _HEADLINE_MIN_WORDS <= f.words <= _TITLE_MAX_WORDS:
         return False
-    if f.capitalised < _HEADLINE_CAPITALS:
-        return False
     item = m.group(2)
-    return (item[0].isupper() or item[0].isdigit()) and not item.endswith(".")
+    return item[0].isupper() or item[0].isdigit()
 
 
 def _is_prose(f: Features) -> bool:
@@ -262,11 +278,19 @@ def heads_list(items: Sequence[TailLine], i: int) -> bool:
     j = i + 1
     while j < len(items) and items[j].joined and _headline_item(items[j]):
         j += 1
-    words = [t.features.words for t in items[i + 1 : j]]
+    listed = items[i + 1 : j]
+    words = [t.features.words for t in listed]
     if len(words) < _LIST_MIN_ITEMS or sum(words) < _HEADLINE_MEAN_WORDS * len(words):
         return False
-    # A story that goes on after the list had the list in it (a reading list, sources).
-    return j == len(items) or not _is_prose(items[j].features)
+    titled = sum(
+        t.features.capitalised >= _HEADLINE_CAPITALS and not t.line.text.endswith(".")
+        for t in listed
+    )
+    if titled * 2 < len(listed):
+        return False
+    # A story that goes on after the list had the list in it (a reading list, sources); a
+    # teaser block after it is not the story going on.
+    return j == len(items) or not _is_prose(items[j].features) or bool(opens_block(items, j))
 
 
 def opens_block(items: Sequence[TailLine], i: int) -> str | None:
@@ -283,7 +307,7 @@ def opens_block(items: Sequence[TailLine], i: int) -> str | None:
         return "label"
     if nxt is None:
         return None
-    if _SECTION.match(text) and _is_title(nxt) and not _is_meta(nxt):
+    if _SECTION.match(text) and _card_title(items, i):
         return "card"
     if _is_title(cur) and _is_lede(nxt) and nxt.features.truncation_mark:
         return "title+lede"

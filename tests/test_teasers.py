@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from segmenter.features import features
 from segmenter.ruleset import stopwords
-from segmenter.teasers import TailLine, heads_list, parse_tail
+from segmenter.teasers import TailLine, headline_shaped, heads_list, opens_block, parse_tail
 from segmenter.types import Line
 
 HEADLINES = [
@@ -42,3 +42,50 @@ def test_lists_that_are_not_headlines_head_nothing() -> None:
     ]
     for texts in cases:
         assert not heads_list(tail(texts), 0), texts
+
+
+def test_a_list_heads_a_block_when_most_of_its_items_are_title_case() -> None:
+    items = tail(
+        [
+            "In this series",
+            "* Travel & Remote Work. Starter Guide for Digital Nomads.",
+            "* The best workout earbuds this year",
+            *HEADLINES[:2],
+            # A kicker teaser after the list is not the story going on.
+            "HARBOUR WORKS: The council voted on Tuesday to build a flood barrier at the "
+            "mouth of the estuary, ending a decade of disputes over its cost and",
+        ]
+    )
+    assert heads_list(items, 0)
+    mostly_lower = tail(
+        [
+            "In this series",
+            "* The best workout earbuds this year",
+            "* How to help babies and toddlers sleep through the night",
+            HEADLINES[0],
+        ]
+    )
+    assert not heads_list(mostly_lower, 0)
+
+
+def test_a_card_title_is_a_headline_or_any_short_line_over_a_reading_time() -> None:
+    items = tail(["WORLD", "standalone binaries using the new compiler · V8", "6 min read"])
+    assert opens_block(items, 0) == "card"
+    teasers, _, _ = parse_tail(items)
+    assert [(t.kicker, t.title) for t in teasers] == [("WORLD", items[1].line.text)]
+    assert opens_block(tail(["WORLD", "standalone binaries using the new compiler"]), 0) is None
+    assert opens_block(tail(["TRANSPORT", "Port strike ends after talks"]), 0) == "card"
+
+
+def test_two_sentences_are_not_a_headline() -> None:
+    stops = stopwords()["en"]
+    for text in (
+        "So there you have it! The first six steps to becoming a web designer!",
+        "We tried them all. These are the three we kept for the winter.",
+    ):
+        assert not headline_shaped(text, features(text, stops)), text
+    for text in (
+        "What Are the Top U.S. Rental Car Companies of 2025?",
+        "Laptop vs. Desktop: How Many Watts Does a Computer Use?",
+    ):
+        assert headline_shaped(text, features(text, stops)), text

@@ -332,6 +332,7 @@ def split(
     body: list[Piece] = []
     seen: set[str] = {title.line_text} if title else set()
     left_out = 0  # lines left out since the last one the model rated as story
+    listing = False  # under a story line that ends in a colon, before the story resumes
     teaser_end = 0  # end of a teaser block inside the story
     for k in range(body_start, end):
         line = kept[k]
@@ -366,7 +367,9 @@ def split(
             )
             and left_out < _KEEP_LAST
         )
-        if rating < _INSIDE_MIN and body_start < k and not ending:
+        # A list the story introduced ("Tour dates:") is the story's, unless clearly residue.
+        introduced = listing and rating >= _EXTENSION_MIN
+        if rating < _INSIDE_MIN and body_start < k and not ending and not introduced:
             left_out += 1
             weak = feats[k].weak
             reason = weak[0] if weak else Reason.OTHER
@@ -377,10 +380,14 @@ def split(
             continue
         if rating >= _INSIDE_MIN:
             left_out = 0
+        if line.text.endswith(":") or _is_prose(line, feats[k]):
+            listing = line.text.endswith(":")
         seen.add(line.text)
         body.append(Piece(line.text, line.number))
         if explain:
-            decisions.append(Decision(line.number, "body", "story-run", round(logits[k], 3)))
+            listed = rating < _INSIDE_MIN and introduced and not ending
+            rule = "introduced-list" if listed else "story-run"
+            decisions.append(Decision(line.number, "body", rule, round(logits[k], 3)))
 
     tail = [
         TailLine(

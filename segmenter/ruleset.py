@@ -80,6 +80,8 @@ class Blocks:
     header_patterns: tuple[re.Pattern[str], ...]
     labels: tuple[str, ...]  # longest first, so "related article" wins over "related"
     truncation_marks: tuple[str, ...]  # lower-case, for str.endswith
+    comment_header: re.Pattern[str]  # "12 Comments", "Leave a Reply": a thread may start here
+    comment_meta: re.Pattern[str]  # "Jane says:", "May 2, 2019 at 3:16 pm", "Reply"
 
 
 def _read(name: str) -> str:
@@ -205,7 +207,16 @@ def blocks() -> Blocks:
         header_patterns=tuple(_compile(p, "blocks.json") for p in raw["header_patterns"]),
         labels=tuple(sorted((key_of(x) for x in raw["labels"]), key=len, reverse=True)),
         truncation_marks=tuple(m.lower() for m in raw["truncation_marks"]),
+        comment_header=_required(raw["comment_headers"], "blocks.json comment_headers"),
+        comment_meta=_required(raw["comment_meta"], "blocks.json comment_meta"),
     )
+
+
+def _required(patterns: list[str], where: str) -> re.Pattern[str]:
+    pattern = _alternation(patterns, where)
+    if pattern is None:
+        raise RulesError(f"{where} names no pattern")
+    return pattern
 
 
 @dataclass(frozen=True, slots=True)

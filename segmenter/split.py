@@ -13,6 +13,8 @@
    simplest exact form.
 3. The title is the best headline-shaped line above the story (`title.py`).
 4. The lines after the story are parsed for teaser blocks (`teasers.py`); the rest is residue.
+   A comment thread (`comments.py`) bounds all of this: no line from its start on is story or
+   teaser, however much prose the comments hold.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from typing import Any
 import numpy as np
 
 from . import linemodel
+from .comments import thread_start
 from .features import Features, features
 from .linemodel import residue_between
 from .options import Options
@@ -207,6 +210,7 @@ class Scored:
     repeated: list[bool]
     closers: list[int]
     removed: list[int]
+    limit: int  # kept lines from here on are a comment thread (comments.py): never the story
     vectors: np.ndarray[Any, np.dtype[np.float64]]  # a row per kept line; none past the budget
 
 
@@ -227,8 +231,9 @@ def score_lines(cleaned: Cleaned, stops: frozenset[str], options: Options) -> Sc
     ends = [o or heads_list(items, k) for k, o in enumerate(opens)]
     counts = Counter(line.text for line in kept)
     repeated = [counts[line.text] > 1 for line in kept]
-    start, best_end = best_run(scores)
-    end = extend_run(kept, feats, opens, best_end, closers, _last(removed))
+    limit, last = _thread_limit(cleaned, scores, removed)
+    start, best_end = best_run(scores[:limit])
+    end = extend_run(kept[:limit], feats, opens, best_end, closers, last)
     vecs = (
         linemodel.vectors(
             kept, feats, scores, (start, best_end, end), closers, removed, opens, repeated
@@ -236,7 +241,23 @@ def score_lines(cleaned: Cleaned, stops: frozenset[str], options: Options) -> Sc
         if len(kept) <= MODEL_MAX_LINES
         else np.empty((0, len(linemodel.FEATURES)))
     )
-    return Scored(feats, scores, opens, ends, repeated, closers, removed, vecs)
+    return Scored(feats, scores, opens, ends, repeated, closers, removed, limit, vecs)
+
+
+def _thread_limit(
+    cleaned: Cleaned, scores: Sequence[float], removed: Sequence[int]
+) -> tuple[int, int]:
+    """The index of the first kept line of the comment thread (len(kept) when there is none)
+    and the line number at which the story's extension meets the page's end or the thread.
+    A thread before any prose is not one: the page may open on a comment count."""
+    kept = cleaned.kept
+    start = thread_start(cleaned)
+    if start is None:
+        return len(kept), _last(removed)
+    limit = next((k for k, line in enumerate(kept) if line.number >= start), len(kept))
+    if not any(score > 0 for score in scores[:limit]):
+        return len(kept), _last(removed)
+    return limit, start
 
 
 def _last(numbers: Sequence[int]) -> int:
@@ -256,6 +277,7 @@ class Story:
     end: int
     shift: float
     removed: list[int]
+    limit: int  # Scored.limit
     # The extension stopped at a list of headlines: what it took in before the list keeps
     # only its closing sentences ("To Read the Full Story" is not one).
     listed: bool = False
@@ -273,12 +295,14 @@ def locate(
     big = len(kept) > MODEL_MAX_LINES
     logits = scored.scores if big else model.logits(scored.vectors)
     scores = [(g - shift) * _weight(f) for g, f in zip(logits, feats, strict=True)]
-    start, run_end = best_run(scores)
-    end = extend_run(
-        kept, feats, scored.ends, run_end, scored.closers, _last(scored.removed), logits
+    limit = scored.limit
+    start, run_end = best_run(scores[:limit])
+    last = _last(scored.removed) if limit == len(kept) else kept[limit].number
+    end = extend_run(kept[:limit], feats, scored.ends, run_end, scored.closers, last, logits)
+    listed = end < limit and scored.ends[end] and not scored.opens[end]
+    return Story(
+        feats, logits, scored.repeated, start, run_end, end, shift, scored.removed, limit, listed
     )
-    listed = end < len(kept) and scored.ends[end] and not scored.opens[end]
-    return Story(feats, logits, scored.repeated, start, run_end, end, shift, scored.removed, listed)
 
 
 def split(
@@ -395,12 +419,17 @@ def split(
             feats[k],
             joined=k == 0 or not residue_between(story.removed, kept[k - 1].number, kept[k].number),
         )
-        for k in range(end, len(kept))
+        for k in range(end, story.limit)
     ]
     teasers, tail_removed, tail_decisions = parse_tail(tail, explain)
     removed.extend(tail_removed)
+    thread = kept[story.limit :]
+    removed.extend(
+        Removed(line.text, line.number, Reason.FOOTER, "comment-thread") for line in thread
+    )
     if explain:
         decisions.extend(tail_decisions)
+        decisions.extend(Decision(line.number, "removed", "comment-thread") for line in thread)
         decisions.extend(Decision(r.line, "removed", r.rule) for r in cleaned.removed)
 
     all_removed = sorted([*cleaned.removed, *removed], key=lambda r: r.line)

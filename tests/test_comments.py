@@ -1,0 +1,50 @@
+"""A comment thread after the story: where it starts, and what is not one."""
+
+from __future__ import annotations
+
+from conftest import FIXTURES
+from segmenter import segment
+from segmenter.clean import clean
+from segmenter.comments import thread_start
+from segmenter.types import Line
+
+STORY = [
+    "Harbour council approves new flood barrier after decade of delays",
+    "The harbour council voted on Tuesday to build a flood barrier at the mouth of the estuary, "
+    "ending a decade of disputes over its cost and its effect on the fishing fleet.",
+    "The barrier will cost an estimated 240 million euros and should be finished by the end of "
+    "2029, according to the council's own planning documents.",
+]
+
+
+def start(texts: list[str]) -> int | None:
+    return thread_start(clean(tuple(Line(n, t) for n, t in enumerate(texts, start=1))))
+
+
+def test_a_comment_header_over_commenters_and_dates_opens_a_thread() -> None:
+    page = (FIXTURES / "pages" / "comments.txt").read_text(encoding="utf-8")
+    assert start(page.splitlines()) == 6
+    assert start([*STORY, "4 Comments", "1. Rik Heywood says:", "March 12, 2024 at 9:41 am"]) == 4
+    assert start([*STORY, "Leave a Reply", "Ana Costa", "2 hours ago", "Reply"]) == 4
+
+
+def test_what_is_not_a_thread() -> None:
+    # a comment link over a teaser block whose titles are dated
+    teasers = ["More from Travel", "Code Kata: Formatting Strings", "23 hours ago"]
+    teasers += ["The Best Blogs on Simple Living", "21 June 2024"]
+    assert start([*STORY, "Comments", *teasers]) is None
+    # a comment header with no comment under it
+    assert start([*STORY, "12 Comments", *STORY[1:]]) is None
+    # a line that names comments is not a header
+    named = "Comments from residents were mostly favourable."
+    assert start([*STORY, named, "Reply", "Reply"]) is None
+
+
+def test_the_thread_is_never_the_story_unless_nothing_comes_before_it() -> None:
+    page = (FIXTURES / "pages" / "comments.txt").read_text(encoding="utf-8")
+    result = segment(page)
+    assert [p.line for p in result.body] == [2, 3, 4, 5]
+    assert {r.line for r in result.removed if r.rule == "comment-thread"} >= set(range(7, 19))
+    # A comment count above the story, with dates under it, does not hide the story.
+    top = ["12 Comments", "March 12, 2024", "By Jane Doe | March 12, 2024", *STORY]
+    assert [p.line for p in segment("\n".join(top)).body] == [5, 6]

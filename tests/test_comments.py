@@ -26,6 +26,8 @@ def test_a_comment_header_over_commenters_and_dates_opens_a_thread() -> None:
     assert start(page.splitlines()) == 6
     assert start([*STORY, "4 Comments", "1. Rik Heywood says:", "March 12, 2024 at 9:41 am"]) == 4
     assert start([*STORY, "Leave a Reply", "Ana Costa", "2 hours ago", "Reply"]) == 4
+    # a comment form under the header
+    assert start([*STORY, "View comments (27)", "Terms of Use", "Your name *", "Comment *"]) == 4
 
 
 def test_what_is_not_a_thread() -> None:

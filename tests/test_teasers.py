@@ -89,3 +89,15 @@ def test_two_sentences_are_not_a_headline() -> None:
         "Laptop vs. Desktop: How Many Watts Does a Computer Use?",
     ):
         assert headline_shaped(text, features(text, stops)), text
+
+
+def test_block_headers_and_labels_in_other_languages() -> None:
+    for header in ("Artículos relacionados", "Leia também", "Mehr zum Thema", "À lire aussi"):
+        items = tail([header, *HEADLINES])
+        teasers, removed, _ = parse_tail(items)
+        assert [t.title for t in teasers] == [h[2:] for h in HEADLINES], header
+        assert [r.reason.value for r in removed] == ["related-header"], header
+    teasers, _, _ = parse_tail(tail(["Siguiente artículo: Si quieres un teléfono nuevo, espera"]))
+    assert [(t.label, t.title) for t in teasers] == [
+        ("Siguiente artículo", "Si quieres un teléfono nuevo, espera")
+    ]

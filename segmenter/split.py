@@ -38,6 +38,7 @@ from .teasers import (
     headline_shaped,
     heads_list,
     is_kicker_teaser,
+    list_item,
     opens_block,
     parse_tail,
 )
@@ -176,13 +177,21 @@ def _is_prose(line: Line, f: Features) -> bool:
     )
 
 
+_ITEM_MAX_WORDS = 22  # a teaser list's item: a headline, not a paragraph
+
+
 def _embedded_block(kept: Sequence[Line], feats: Sequence[Features], k: int, end: int) -> int:
     """End of the teaser block that kept[k], a header inside the story, opens: the lines up to
     the story's next paragraph, when they are all headline-shaped; else k + 1 (the header
     alone: what follows is the story's own, a product box or a table)."""
     j = k + 1
-    while j < end and not _is_prose(kept[j], feats[j]):
-        if not headline_shaped(kept[j].text, feats[j]):
+    while j < end:
+        text = kept[j].text
+        item = list_item(text)
+        if item is None and _is_prose(kept[j], feats[j]):
+            break
+        # A list's items are its headlines, whatever their punctuation.
+        if not (headline_shaped(text, feats[j]) or (item and feats[j].words <= _ITEM_MAX_WORDS)):
             return k + 1
         j += 1
     return j
@@ -358,6 +367,12 @@ def split(
     left_out = 0  # lines left out since the last one the model rated as story
     listing = False  # under a story line that ends in a colon, before the story resumes
     teaser_end = 0  # end of a teaser block inside the story
+    # The story starts under a block header ("Most Popular") and its list: no story.
+    above = body_start - 1
+    while above >= 0 and list_item(kept[above].text):
+        above -= 1
+    if 0 <= above < body_start < end and feats[above].header:
+        teaser_end = _embedded_block(kept, feats, above, end)
     for k in range(body_start, end):
         line = kept[k]
         repeat = line.text in seen and (feats[k].words >= _DEDUPE_MIN_WORDS or k == body_start)

@@ -58,6 +58,12 @@ def is_kicker_teaser(f: Features) -> bool:
     return bool(f.kicker) and f.words >= _KICKER_MIN_WORDS and not f.sentence_end
 
 
+def list_item(text: str) -> str | None:
+    """The text of a bulleted or numbered list item ("* Title", "3. Title"), or None."""
+    m = _BULLET.match(text) or _NUMBERED.match(text)
+    return m.group(2) if m else None
+
+
 def _next(items: Sequence[TailLine], i: int) -> TailLine | None:
     """The line after items[i] if a multi-line teaser may take both."""
     if i + 1 < len(items) and items[i + 1].joined:

@@ -69,4 +69,6 @@ def header_rule(text: str) -> str | None:
         return "header"
     if len(key.split()) <= 8 and any(p.fullmatch(key) for p in b.header_patterns):
         return "header-pattern"
+    if b.author_header.fullmatch(text):
+        return "author-box"
     return None

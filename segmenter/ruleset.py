@@ -82,6 +82,7 @@ class Blocks:
     truncation_marks: tuple[str, ...]  # lower-case, for str.endswith
     comment_header: re.Pattern[str]  # "12 Comments", "Leave a Reply": a thread may start here
     comment_meta: re.Pattern[str]  # "Jane says:", "May 2, 2019 at 3:16 pm", "Reply"
+    author_header: re.Pattern[str]  # "About the Author", "Über Moritz Bachmann": case-sensitive
 
 
 def _read(name: str) -> str:
@@ -106,18 +107,21 @@ def _word_list(name: str) -> frozenset[str]:
     return frozenset(line for line in lines if line)
 
 
-def _compile(pattern: str, where: str) -> re.Pattern[str]:
+def _compile(pattern: str, where: str, flags: int = re.IGNORECASE) -> re.Pattern[str]:
     try:
-        return re.compile(pattern, re.IGNORECASE)
+        return re.compile(pattern, flags)
     except re.error as exc:
         raise RulesError(f"bad pattern in {where}: {pattern!r}: {exc}") from exc
 
 
-def _alternation(patterns: list[str], where: str) -> re.Pattern[str] | None:
+def _alternation(
+    patterns: list[str], where: str, flags: int = re.IGNORECASE
+) -> re.Pattern[str] | None:
     """One regex for all of a rule's patterns: one fullmatch call a line instead of many."""
     for p in patterns:
-        _compile(p, where)  # name the bad pattern, not the alternation, in the error
-    return _compile("|".join(f"(?:{p})" for p in patterns), where) if patterns else None
+        _compile(p, where, flags)  # name the bad pattern, not the alternation, in the error
+    joined = "|".join(f"(?:{p})" for p in patterns)
+    return _compile(joined, where, flags) if patterns else None
 
 
 @cache
@@ -209,11 +213,13 @@ def blocks() -> Blocks:
         truncation_marks=tuple(m.lower() for m in raw["truncation_marks"]),
         comment_header=_required(raw["comment_headers"], "blocks.json comment_headers"),
         comment_meta=_required(raw["comment_meta"], "blocks.json comment_meta"),
+        # A name is told from "About us" by its capitals, so these patterns see the line's case.
+        author_header=_required(raw["author_headers"], "blocks.json author_headers", 0),
     )
 
 
-def _required(patterns: list[str], where: str) -> re.Pattern[str]:
-    pattern = _alternation(patterns, where)
+def _required(patterns: list[str], where: str, flags: int = re.IGNORECASE) -> re.Pattern[str]:
+    pattern = _alternation(patterns, where, flags)
     if pattern is None:
         raise RulesError(f"{where} names no pattern")
     return pattern

@@ -3,11 +3,24 @@ rule knows."""
 
 from __future__ import annotations
 
+from segmenter import segment
+from segmenter.clean import header_rule
 from segmenter.features import features
 from segmenter.ruleset import stopwords
 from segmenter.teasers import TailLine, headline_shaped, heads_list, opens_block, parse_tail
 from segmenter.types import Line
 
+STORY = [
+    "Harbour council approves new flood barrier after decade of delays",
+    "The harbour council voted on Tuesday to build a flood barrier at the mouth of the estuary, "
+    "ending a decade of disputes over its cost and its effect on the fishing fleet.",
+    "The barrier will cost an estimated 240 million euros and should be finished by the end of "
+    "2029, according to the council's own planning documents.",
+    "Fishermen, who had opposed earlier designs, said the new plan leaves a wider channel open "
+    "for their boats and that they would not challenge it in court.",
+    '"We have waited long enough, and the winters are not getting any kinder," the mayor told '
+    "reporters after the vote.",
+]
 HEADLINES = [
     "* Coastal Line Closed for Two Weeks After Storm Damage in the North",
     "* How the Old Carriages Kept Running for Forty Years on the Coast",
@@ -101,3 +114,18 @@ def test_block_headers_and_labels_in_other_languages() -> None:
     assert [(t.label, t.title) for t in teasers] == [
         ("Siguiente artículo", "Si quieres un teléfono nuevo, espera")
     ]
+
+
+def test_an_author_box_heads_a_block() -> None:
+    for text in ("About the Author", "ABOUT THE AUTHOR", "Über Moritz Bachmann", "About Jane Doe:"):
+        assert header_rule(text) == "author-box", text
+    for text in ("About us", "About this article", "About my6sense", "about jane doe"):
+        assert header_rule(text) != "author-box", text
+    page = [
+        *STORY,
+        "About Jane Doe",
+        "Jane Doe has covered the harbour and its fleet for the paper since 2009, and wrote a "
+        "book about the floods of 2014.",
+    ]
+    result = segment("\n".join(page))
+    assert [p.line for p in result.body] == [2, 3, 4, 5]

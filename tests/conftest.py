@@ -17,6 +17,19 @@ FIXTURES = ROOT / "tests" / "fixtures"
 SEEDS = ROOT / "seeds"
 EVAL_DIR = ROOT.parent / "shared" / "eval"
 
+# A small story: a headline over four paragraphs, for tests that append residue to it.
+STORY = [
+    "Harbour council approves new flood barrier after decade of delays",
+    "The harbour council voted on Tuesday to build a flood barrier at the mouth of the estuary, "
+    "ending a decade of disputes over its cost and its effect on the fishing fleet.",
+    "The barrier will cost an estimated 240 million euros and should be finished by the end of "
+    "2029, according to the council's own planning documents.",
+    "Fishermen, who had opposed earlier designs, said the new plan leaves a wider channel open "
+    "for their boats and that they would not challenge it in court.",
+    '"We have waited long enough, and the winters are not getting any kinder," the mayor told '
+    "reporters after the vote.",
+]
+
 
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption(

@@ -2,19 +2,11 @@
 
 from __future__ import annotations
 
-from conftest import FIXTURES
+from conftest import FIXTURES, STORY
 from segmenter import segment
 from segmenter.clean import clean
 from segmenter.comments import thread_start
 from segmenter.types import Line
-
-STORY = [
-    "Harbour council approves new flood barrier after decade of delays",
-    "The harbour council voted on Tuesday to build a flood barrier at the mouth of the estuary, "
-    "ending a decade of disputes over its cost and its effect on the fishing fleet.",
-    "The barrier will cost an estimated 240 million euros and should be finished by the end of "
-    "2029, according to the council's own planning documents.",
-]
 
 
 def start(texts: list[str]) -> int | None:
@@ -24,10 +16,10 @@ def start(texts: list[str]) -> int | None:
 def test_a_comment_header_over_commenters_and_dates_opens_a_thread() -> None:
     page = (FIXTURES / "pages" / "comments.txt").read_text(encoding="utf-8")
     assert start(page.splitlines()) == 6
-    assert start([*STORY, "4 Comments", "1. Rik Heywood says:", "March 12, 2024 at 9:41 am"]) == 4
-    assert start([*STORY, "Leave a Reply", "Ana Costa", "2 hours ago", "Reply"]) == 4
+    assert start([*STORY, "4 Comments", "1. Rik Heywood says:", "March 12, 2024 at 9:41 am"]) == 6
+    assert start([*STORY, "Leave a Reply", "Ana Costa", "2 hours ago", "Reply"]) == 6
     # a comment form under the header
-    assert start([*STORY, "View comments (27)", "Terms of Use", "Your name *", "Comment *"]) == 4
+    assert start([*STORY, "View comments (27)", "Terms of Use", "Your name *", "Comment *"]) == 6
 
 
 def test_what_is_not_a_thread() -> None:
@@ -49,4 +41,4 @@ def test_the_thread_is_never_the_story_unless_nothing_comes_before_it() -> None:
     assert {r.line for r in result.removed if r.rule == "comment-thread"} >= set(range(7, 19))
     # A comment count above the story, with dates under it, does not hide the story.
     top = ["12 Comments", "March 12, 2024", "By Jane Doe | March 12, 2024", *STORY]
-    assert [p.line for p in segment("\n".join(top)).body] == [5, 6]
+    assert [p.line for p in segment("\n".join(top)).body] == [5, 6, 7, 8]

@@ -3,6 +3,7 @@ rule knows."""
 
 from __future__ import annotations
 
+from conftest import STORY
 from segmenter import segment
 from segmenter.clean import header_rule
 from segmenter.features import features
@@ -10,17 +11,6 @@ from segmenter.ruleset import stopwords
 from segmenter.teasers import TailLine, headline_shaped, heads_list, opens_block, parse_tail
 from segmenter.types import Line
 
-STORY = [
-    "Harbour council approves new flood barrier after decade of delays",
-    "The harbour council voted on Tuesday to build a flood barrier at the mouth of the estuary, "
-    "ending a decade of disputes over its cost and its effect on the fishing fleet.",
-    "The barrier will cost an estimated 240 million euros and should be finished by the end of "
-    "2029, according to the council's own planning documents.",
-    "Fishermen, who had opposed earlier designs, said the new plan leaves a wider channel open "
-    "for their boats and that they would not challenge it in court.",
-    '"We have waited long enough, and the winters are not getting any kinder," the mayor told '
-    "reporters after the vote.",
-]
 HEADLINES = [
     "* Coastal Line Closed for Two Weeks After Storm Damage in the North",
     "* How the Old Carriages Kept Running for Forty Years on the Coast",

@@ -419,8 +419,10 @@ def split(
             continue
         if rating >= _INSIDE_MIN:
             left_out = 0
-        if line.text.endswith(":") or _is_prose(line, feats[k]):
-            listing = line.text.endswith(":")
+        if line.text.endswith(":"):
+            listing = True
+        elif listing and _is_prose(line, feats[k]):
+            listing = False
         seen.add(line.text)
         body.append(Piece(line.text, line.number))
         if explain:

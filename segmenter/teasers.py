@@ -31,6 +31,7 @@ _TITLE_MAX_WORDS = 22
 # "So there you have it! The first 6 steps ...!": sentences, not a headline.
 _TWO_SENTENCES = re.compile(r"(?:[a-z]{3}\.|[!?]) +[A-Z].*[.!?]$")
 _LEDE_MIN_WORDS = 6
+_CARD_TITLE_MIN_WORDS = 3  # "FSC" over "Fair trade" is a product's attributes, not a card
 _KICKER_MIN_WORDS = 8
 # A list of headlines under a short line that no header rule knows ("In this series"): the
 # line heads a teaser block when this many bullet items follow it, most of them in title case.
@@ -139,10 +140,10 @@ def _card_title(items: Sequence[TailLine], i: int) -> bool:
     nxt = _next(items, i)
     if nxt is None or _is_meta(nxt):
         return False
-    if _is_title(nxt):
-        return True
     after = _next(items, i + 1)
-    return nxt.features.words <= _TITLE_MAX_WORDS and after is not None and _is_meta(after)
+    if after is not None and _is_meta(after):
+        return nxt.features.words <= _TITLE_MAX_WORDS
+    return _is_title(nxt) and nxt.features.words >= _CARD_TITLE_MIN_WORDS
 
 
 def _meta_run(items: Sequence[TailLine], j: int) -> int:

@@ -77,6 +77,8 @@ def test_a_card_title_is_a_headline_or_any_short_line_over_a_reading_time() -> N
     teasers, _, _ = parse_tail(items)
     assert [(t.kicker, t.title) for t in teasers] == [("WORLD", items[1].line.text)]
     assert opens_block(tail(["WORLD", "standalone binaries using the new compiler"]), 0) is None
+    # A product's attributes in capitals over a short one are not a card.
+    assert opens_block(tail(["FSC", "Fair trade", "GOTS certified"]), 0) is None
     assert opens_block(tail(["TRANSPORT", "Port strike ends after talks"]), 0) == "card"
 
 

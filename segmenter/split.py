@@ -197,23 +197,6 @@ def _embedded_block(kept: Sequence[Line], feats: Sequence[Features], k: int, end
     return j
 
 
-def _list_over_block(kept: Sequence[Line], feats: Sequence[Features], lo: int, end: int) -> int:
-    """Where the story ends when its extension past the best run (from `lo`) ends right above a
-    teaser block: before a list of two or more items under a short title-like line ("In this
-    series") that leads into the block, whatever the items' case; else `end`. Inside the best
-    run such a list is the story's own."""
-    i = end
-    while i > lo and list_item(kept[i - 1].text) and feats[i - 1].words <= _ITEM_MAX_WORDS:
-        i -= 1
-    head = i - 1
-    if end - i < 2 or head < lo:
-        return end
-    f, text = feats[head], kept[head].text
-    if 1 <= f.words <= 6 and not f.sentence_end and text[0].isupper() and not text.endswith(":"):
-        return head
-    return end
-
-
 def _is_closing_sentence(f: Features) -> bool:
     return f.sentence_end and not f.truncation_mark and (f.stop_density > 0 or f.cjk)
 
@@ -325,8 +308,6 @@ def locate(
     start, run_end = best_run(scores[:limit])
     last = _last(scored.removed) if limit == len(kept) else kept[limit].number
     end = extend_run(kept[:limit], feats, scored.ends, run_end, scored.closers, last, logits)
-    if end < limit and scored.opens[end]:
-        end = _list_over_block(kept, feats, run_end, end)
     listed = end < limit and scored.ends[end] and not scored.opens[end]
     return Story(
         feats, logits, scored.repeated, start, run_end, end, shift, scored.removed, limit, listed

@@ -8,7 +8,6 @@ from segmenter import segment
 from segmenter.clean import header_rule
 from segmenter.features import features
 from segmenter.ruleset import stopwords
-from segmenter.split import _list_over_block
 from segmenter.teasers import TailLine, headline_shaped, heads_list, opens_block, parse_tail
 from segmenter.types import Line
 
@@ -122,20 +121,3 @@ def test_an_author_box_heads_a_block() -> None:
     ]
     result = segment("\n".join(page))
     assert [p.line for p in result.body] == [2, 3, 4, 5]
-
-
-def test_a_titled_list_in_the_extension_goes_with_the_teaser_block_below_it() -> None:
-    texts = [*STORY, "In this series", *[h.lower() for h in HEADLINES], "WINTER WAVE: Flu cases"]
-    items = tail(texts)
-    kept = [t.line for t in items]
-    feats = [t.features for t in items]
-    block = len(texts) - 1
-    # the extension starts at the list's header: the list leads into the block
-    assert _list_over_block(kept, feats, len(STORY), block) == len(STORY)
-    # inside the best run the list is the story's own
-    assert _list_over_block(kept, feats, block, block) == block
-    # a sentence over the list is the story introducing it
-    texts[len(STORY)] = "These are the stories in this series."
-    items = tail(texts)
-    feats = [t.features for t in items]
-    assert _list_over_block(kept, feats, len(STORY), block) == block

@@ -220,6 +220,7 @@ class Scored:
     closers: list[int]
     removed: list[int]
     limit: int  # kept lines from here on are a comment thread (comments.py): never the story
+    last: int  # number of the line where the story's extension meets the thread or page's end
     vectors: np.ndarray[Any, np.dtype[np.float64]]  # a row per kept line; none past the budget
 
 
@@ -250,7 +251,7 @@ def score_lines(cleaned: Cleaned, stops: frozenset[str], options: Options) -> Sc
         if len(kept) <= MODEL_MAX_LINES
         else np.empty((0, len(linemodel.FEATURES)))
     )
-    return Scored(feats, scores, opens, ends, repeated, closers, removed, limit, vecs)
+    return Scored(feats, scores, opens, ends, repeated, closers, removed, limit, last, vecs)
 
 
 def _thread_limit(
@@ -306,8 +307,7 @@ def locate(
     scores = [(g - shift) * _weight(f) for g, f in zip(logits, feats, strict=True)]
     limit = scored.limit
     start, run_end = best_run(scores[:limit])
-    last = _last(scored.removed) if limit == len(kept) else kept[limit].number
-    end = extend_run(kept[:limit], feats, scored.ends, run_end, scored.closers, last, logits)
+    end = extend_run(kept[:limit], feats, scored.ends, run_end, scored.closers, scored.last, logits)
     listed = end < limit and scored.ends[end] and not scored.opens[end]
     return Story(
         feats, logits, scored.repeated, start, run_end, end, shift, scored.removed, limit, listed

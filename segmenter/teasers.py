@@ -280,7 +280,7 @@ def heads_list(items: Sequence[TailLine], i: int) -> bool:
     text, f = cur.line.text, cur.features
     if not 1 <= f.words <= _LIST_HEADER_MAX_WORDS or f.sentence_end or not text[0].isupper():
         return False
-    if _BULLET.match(text) or _NUMBERED.match(text):
+    if list_item(text) is not None:
         return False
     j = i + 1
     while j < len(items) and items[j].joined and _headline_item(items[j]):

@@ -109,9 +109,23 @@ def test_block_headers_and_labels_in_other_languages() -> None:
 
 
 def test_an_author_box_heads_a_block() -> None:
-    for text in ("About the Author", "ABOUT THE AUTHOR", "Über Moritz Bachmann", "About Jane Doe:"):
+    for text in (
+        "About the Author",
+        "ABOUT THE AUTHOR",
+        "Über Moritz Bachmann",
+        "About Jane Doe:",
+        "Written by",
+        "Published by:",
+        "Scritto da",
+    ):
         assert header_rule(text) == "author-box", text
-    for text in ("About us", "About this article", "About my6sense", "about jane doe"):
+    for text in (
+        "About us",
+        "About this article",
+        "About my6sense",
+        "about jane doe",
+        "Written by hand",
+    ):
         assert header_rule(text) != "author-box", text
     page = [
         *STORY,

@@ -88,6 +88,10 @@ _EXTENSION_MIN = -2.0
 # close to the run only at clear residue (sign-offs and closing lists stay), further on at
 # anything doubtful (what follows a story for many lines is rarely story).
 _NEAR_LINES, _NEAR_MIN, _FAR_MIN = 6, -8.0, -4.0
+# With no residue after the story (the page was cut there, or no rule knew its footer), the
+# page ends with the story (a last list, a references section, a closing paragraph) when the
+# model rates none of the lines after the run below this; else only closing sentences join it.
+_TAIL_MIN = -2.0
 
 
 def _weight(f: Features) -> float:
@@ -145,7 +149,8 @@ def extend_run(
     first closing residue line. `closers` are the sorted line numbers of residue lines that
     close a story (footer, share, ...); `last_removed` is the number of the page's last
     residue line; `logits` are the line model's ratings, which stop the extension at a line
-    that is clearly not story. With no boundary ahead, only the closing sentences right after
+    that is clearly not story. With no boundary ahead, the page's end is the story's if the
+    model doubts none of the lines after the run; else only the closing sentences right after
     the run join it."""
     if end == 0:
         return end
@@ -160,6 +165,8 @@ def extend_run(
         previous = kept[k].number
     if last_removed > previous:
         return len(kept)  # residue after the last line: the page's end is the boundary
+    if logits is not None and all(g >= _TAIL_MIN for g in logits[end : len(kept)]):
+        return len(kept)
     # No boundary in sight: keep only the closing sentences (a sign-off, a one-line quote).
     k = end
     while k < len(kept) and _is_closing_sentence(feats[k]):

@@ -123,12 +123,12 @@ def _by_length() -> Any:
     return linemodel.from_json(_model([_stump(0, 2.5, -1.5, 2.5)]))
 
 
-def _split(text: str) -> list[str]:
+def _split(text: str, model: Any = None) -> list[str]:
     from segmenter.split import split
 
     cleaned = clean(split_lines(normalize_text(text)))
     _, stops = page_stopwords([line.text for line in cleaned.kept])
-    return [p.text for p in split(cleaned, stops, Options(), model=_by_length()).body]
+    return [p.text for p in split(cleaned, stops, Options(), model=model or _by_length()).body]
 
 
 _STORY = "".join(
@@ -141,6 +141,20 @@ def test_a_story_keeps_its_short_ending() -> None:
     sign_off = ["Reporting by Jane Doe", "Editing by John Roe"]
     body = _split(_STORY + "\n".join(sign_off) + "\nPrivacy policy\n")
     assert body[-2:] == sign_off
+
+
+_SOURCES = ["References", "1. Doe, J. (2020). Floods of the estuary", "2. Roe, J. (2021). Harbours"]
+
+
+def test_a_page_that_ends_with_its_story_ends_with_its_last_lines() -> None:
+    # No residue after the story, and the model doubts none of the lines after its run.
+    assert _split(_STORY + "\n".join(_SOURCES) + "\n")[-3:] == _SOURCES
+
+
+def test_a_page_that_ends_in_doubtful_lines_ends_with_its_closing_sentences() -> None:
+    doubtful = linemodel.from_json(_model([_stump(0, 2.5, -3.5, 2.5)]))  # short lines: -3
+    body = _split(_STORY + "\n".join(_SOURCES) + "\n", doubtful)
+    assert len(body) == 5 and not set(_SOURCES) & set(body)
 
 
 def test_after_a_stretch_of_left_out_lines_nothing_is_the_ending() -> None:

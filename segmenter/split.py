@@ -7,7 +7,9 @@
 2. The learned line model (`linemodel.py`) rates every line again, with its neighbours, its
    distance from that first run and the residue around it as evidence; the story is the
    maximum-sum run of those log-odds (weighted by the line's length, as the scorer counts
-   words), extended over the lines after it up to a teaser block or closing residue. The body
+   words), extended over the lines after it up to a teaser block or closing residue, or to the
+   page's end when no residue follows and the model rates none of those lines clear residue
+   (a page cut right after its story, a review that ends in its product box). The body
    is one block: a short line between good paragraphs stays in, a link list between the story
    and the footer stays out. This is the sequence decoding that DESIGN.md asks for, in its
    simplest exact form.
@@ -165,13 +167,18 @@ def extend_run(
         previous = kept[k].number
     if last_removed > previous:
         return len(kept)  # residue after the last line: the page's end is the boundary
-    if logits is not None and all(g >= _TAIL_MIN for g in logits[end : len(kept)]):
+    if logits is not None and _undoubted(logits[: len(kept)], end):
         return len(kept)
     # No boundary in sight: keep only the closing sentences (a sign-off, a one-line quote).
     k = end
     while k < len(kept) and _is_closing_sentence(feats[k]):
         k += 1
     return k
+
+
+def _undoubted(logits: Sequence[float], start: int) -> bool:
+    """Whether the model rates none of the lines from `start` on as clearly residue."""
+    return all(g >= _TAIL_MIN for g in logits[start:])
 
 
 def _is_prose(line: Line, f: Features) -> bool:
@@ -298,6 +305,9 @@ class Story:
     # The extension stopped at a list of headlines: what it took in before the list keeps
     # only its closing sentences ("To Read the Full Story" is not one).
     listed: bool = False
+    # The page ends with the story (no residue after it, and none of the lines after its run
+    # clearly residue): every line the extension took in is its ending, however many.
+    ends_page: bool = False
 
 
 def locate(
@@ -316,8 +326,21 @@ def locate(
     start, run_end = best_run(scores[:limit])
     end = extend_run(kept[:limit], feats, scored.ends, run_end, scored.closers, scored.last, logits)
     listed = end < limit and scored.ends[end] and not scored.opens[end]
+    ends_page = (
+        run_end < end == len(kept) and scored.last < kept[-1].number and _undoubted(logits, run_end)
+    )
     return Story(
-        feats, logits, scored.repeated, start, run_end, end, shift, scored.removed, limit, listed
+        feats,
+        logits,
+        scored.repeated,
+        start,
+        run_end,
+        end,
+        shift,
+        scored.removed,
+        limit,
+        listed,
+        ends_page,
     )
 
 
@@ -402,7 +425,7 @@ def split(
                 decisions.append(Decision(line.number, "removed", rule, round(logits[k], 3)))
             continue
         rating = logits[k] - shift
-        ending = (
+        ending = (story.ends_page and k >= story.run_end) or (
             k >= end - _KEEP_LAST
             and (
                 k < story.run_end

@@ -151,6 +151,13 @@ def test_a_page_that_ends_with_its_story_ends_with_its_last_lines() -> None:
     assert _split(_STORY + "\n".join(_SOURCES) + "\n")[-3:] == _SOURCES
 
 
+def test_a_page_that_ends_with_its_story_keeps_all_of_its_ending() -> None:
+    # More lines than a story's ending keeps when the page goes on (_KEEP_LAST), each rated
+    # doubtful (-1) but none clearly residue: a product box at the end of a review.
+    box = ["Pros", "* Cheap to run", "* Easy to learn", "Cons", "* Slow on big files", "Verdict"]
+    assert _split(_STORY + "\n".join(box) + "\n")[-6:] == box
+
+
 def test_a_page_that_ends_in_doubtful_lines_ends_with_its_closing_sentences() -> None:
     doubtful = linemodel.from_json(_model([_stump(0, 2.5, -3.5, 2.5)]))  # short lines: -3
     body = _split(_STORY + "\n".join(_SOURCES) + "\n", doubtful)

@@ -97,7 +97,14 @@ def test_two_sentences_are_not_a_headline() -> None:
 
 
 def test_block_headers_and_labels_in_other_languages() -> None:
-    for header in ("Artículos relacionados", "Leia também", "Mehr zum Thema", "À lire aussi"):
+    for header in (
+        "Artículos relacionados",
+        "Leia também",
+        "Mehr zum Thema",
+        "À lire aussi",
+        "Вам также может быть интересно",
+        "Você também pode gostar",
+    ):
         items = tail([header, *HEADLINES])
         teasers, removed, _ = parse_tail(items)
         assert [t.title for t in teasers] == [h[2:] for h in HEADLINES], header

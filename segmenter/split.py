@@ -93,7 +93,7 @@ _NEAR_LINES, _NEAR_MIN, _FAR_MIN = 6, -8.0, -4.0
 # With no residue after the story (the page was cut there, or no rule knew its footer), the
 # page ends with the story (a last list, a references section, a closing paragraph) when the
 # model rates none of the lines after the run below this; else only closing sentences join it.
-_TAIL_MIN = -2.0
+_TAIL_MIN = -2.25
 
 
 def _weight(f: Features) -> float:

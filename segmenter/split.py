@@ -36,6 +36,7 @@ from .features import Features, features
 from .linemodel import residue_between
 from .options import Options
 from .teasers import (
+    TITLE_MAX_WORDS,
     TailLine,
     headline_shaped,
     heads_list,
@@ -191,9 +192,6 @@ def _is_prose(line: Line, f: Features) -> bool:
     )
 
 
-_ITEM_MAX_WORDS = 22  # a teaser list's item: a headline, not a paragraph
-
-
 def _embedded_block(kept: Sequence[Line], feats: Sequence[Features], k: int, end: int) -> int:
     """End of the teaser block that kept[k], a header inside the story, opens: the lines up to
     the story's next paragraph, when they are all headline-shaped; else k + 1 (the header
@@ -205,7 +203,7 @@ def _embedded_block(kept: Sequence[Line], feats: Sequence[Features], k: int, end
         if item is None and _is_prose(kept[j], feats[j]):
             break
         # A list's items are its headlines, whatever their punctuation.
-        if not (headline_shaped(text, feats[j]) or (item and feats[j].words <= _ITEM_MAX_WORDS)):
+        if not (headline_shaped(text, feats[j]) or (item and feats[j].words <= TITLE_MAX_WORDS)):
             return k + 1
         j += 1
     return j

@@ -27,7 +27,7 @@ _NUMBER_ALONE = re.compile(r"^(\d{1,2})[.)]?$")
 _BULLET = re.compile(r"^([*+•·▪–-])\s+(\S.*)$")
 _SECTION = re.compile(r"^[A-Z][A-Z&'’ -]{1,30}$")
 _READ_TIME = re.compile(r"^\d{1,3}\s*(min|mins|minute|minutes)\.?\s*(read)?$", re.IGNORECASE)
-_TITLE_MAX_WORDS = 22
+TITLE_MAX_WORDS = 22  # a headline, and a teaser list's item: longer is a paragraph
 # "So there you have it! The first 6 steps ...!": sentences, not a headline.
 _TWO_SENTENCES = re.compile(r"(?:[a-z]{3}\.|[!?]) +[A-Z].*[.!?]$")
 _LEDE_MIN_WORDS = 6
@@ -89,7 +89,7 @@ def _is_title(t: TailLine) -> bool:
 
 def headline_shaped(text: str, f: Features) -> bool:
     """Short, capitalised, and not ending in a full stop: the shape of a headline."""
-    if not 1 <= f.words <= _TITLE_MAX_WORDS or f.kicker:
+    if not 1 <= f.words <= TITLE_MAX_WORDS or f.kicker:
         return False
     if text.endswith(".") and not text.endswith("..."):
         return False
@@ -142,7 +142,7 @@ def _card_title(items: Sequence[TailLine], i: int) -> bool:
         return False
     after = _next(items, i + 1)
     if after is not None and _is_meta(after):
-        return nxt.features.words <= _TITLE_MAX_WORDS
+        return nxt.features.words <= TITLE_MAX_WORDS
     return _is_title(nxt) and nxt.features.words >= _CARD_TITLE_MIN_WORDS
 
 
@@ -201,7 +201,7 @@ def parse_tail(
         if m and int(m.group(1)) != expected_number:
             m = None
         m = m or (_BULLET.match(text) if in_block else None)
-        if m and f.words <= _TITLE_MAX_WORDS + 1:
+        if m and f.words <= TITLE_MAX_WORDS + 1:
             rule = "numbered" if m.re is _NUMBERED else "bullet"
             if rule == "numbered":
                 expected_number += 1
@@ -264,7 +264,7 @@ def _headline_item(t: TailLine) -> bool:
     """`* A headline`: a short bulleted line that is not a sentence of the story's own list."""
     m = _BULLET.match(t.line.text)
     f = t.features
-    if not m or not _HEADLINE_MIN_WORDS <= f.words <= _TITLE_MAX_WORDS:
+    if not m or not _HEADLINE_MIN_WORDS <= f.words <= TITLE_MAX_WORDS:
         return False
     item = m.group(2)
     return item[0].isupper() or item[0].isdigit()

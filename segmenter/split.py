@@ -144,8 +144,9 @@ def extend_run(
     closers: Sequence[int],
     last_removed: int = 0,
     logits: Sequence[float] | None = None,
-) -> int:
-    """The end of the story after extending the best run [.., end) up to a boundary.
+) -> tuple[int, bool]:
+    """The end of the story after extending the best run [.., end) up to a boundary, and
+    whether the story ends the page (every line it took in is then its ending).
 
     After its best run, the story goes on over short lines (a sign-off, a closing list, a
     table) up to the first line that opens a teaser block (`opens`, per kept line) or the
@@ -156,30 +157,25 @@ def extend_run(
     model doubts none of the lines after the run; else only the closing sentences right after
     the run join it."""
     if end == 0:
-        return end
+        return end, False
     previous = kept[end - 1].number
     for k in range(end, len(kept)):
         # A closing residue line between the previous line and this one ends the story there.
         if residue_between(closers, previous, kept[k].number) or opens[k]:
-            return k
+            return k, False
         floor = _NEAR_MIN if k - end < _NEAR_LINES else _FAR_MIN
         if logits is not None and logits[k] < floor:
-            return k
+            return k, False
         previous = kept[k].number
     if last_removed > previous:
-        return len(kept)  # residue after the last line: the page's end is the boundary
-    if logits is not None and _undoubted(logits[: len(kept)], end):
-        return len(kept)
+        return len(kept), False  # residue after the last line: the page's end is the boundary
+    if logits is not None and all(g >= _TAIL_MIN for g in logits[end : len(kept)]):
+        return len(kept), True
     # No boundary in sight: keep only the closing sentences (a sign-off, a one-line quote).
     k = end
     while k < len(kept) and _is_closing_sentence(feats[k]):
         k += 1
-    return k
-
-
-def _undoubted(logits: Sequence[float], start: int) -> bool:
-    """Whether the model rates none of the lines from `start` on as clearly residue."""
-    return all(g >= _TAIL_MIN for g in logits[start:])
+    return k, False
 
 
 def _is_prose(line: Line, f: Features) -> bool:
@@ -255,7 +251,7 @@ def score_lines(cleaned: Cleaned, stops: frozenset[str], options: Options) -> Sc
     repeated = [counts[line.text] > 1 for line in kept]
     limit, last = _thread_limit(cleaned, scores, removed)
     start, best_end = best_run(scores[:limit])
-    end = extend_run(kept[:limit], feats, opens, best_end, closers, last)
+    end, _ = extend_run(kept[:limit], feats, opens, best_end, closers, last)
     vecs = (
         linemodel.vectors(
             kept, feats, scores, (start, best_end, end), closers, removed, opens, repeated
@@ -322,11 +318,10 @@ def locate(
     scores = [(g - shift) * _weight(f) for g, f in zip(logits, feats, strict=True)]
     limit = scored.limit
     start, run_end = best_run(scores[:limit])
-    end = extend_run(kept[:limit], feats, scored.ends, run_end, scored.closers, scored.last, logits)
-    listed = end < limit and scored.ends[end] and not scored.opens[end]
-    ends_page = (
-        run_end < end == len(kept) and scored.last < kept[-1].number and _undoubted(logits, run_end)
+    end, ends_page = extend_run(
+        kept[:limit], feats, scored.ends, run_end, scored.closers, scored.last, logits
     )
+    listed = end < limit and scored.ends[end] and not scored.opens[end]
     return Story(
         feats,
         logits,

@@ -332,6 +332,46 @@ def test_html_file_is_posted_as_html(page: WebDriver, tmp_path: Path) -> None:
     assert console_errors(page) == []
 
 
+def test_file_not_in_utf8_is_sent_as_bytes(page: WebDriver, tmp_path: Path) -> None:
+    """A Latin-1 file: the page cannot show its lines exactly, so it posts the bytes for the
+    service to decode and draws the pieces of the answer instead."""
+    story = (
+        "Le conseil municipal approuve la digue après dix ans de débats\n\n"
+        "Le conseil municipal a voté mardi la construction d'une digue à l'entrée de l'estuaire, "
+        "après une décennie de disputes sur son coût et ses effets sur la flotte de pêche.\n\n"
+        "La digue coûtera environ 240 millions d'euros et devrait être achevée à la fin de 2029, "
+        "selon les documents de planification du conseil lui-même.\n"
+    )
+    path = tmp_path / "page.txt"
+    path.write_bytes(story.encode("latin-1"))
+    page.find_element(By.ID, "file").send_keys(str(path))
+    WebDriverWait(page, WAIT).until(
+        lambda d: "\ufffd" in str(d.find_element(By.ID, "text").get_attribute("value"))
+    )
+    segment(page)
+    assert "pieces of the answer" in page.find_element(By.ID, "r-note").text
+    assert "Le conseil municipal a voté mardi" in row(page, 3).text  # decoded by the service
+    assert page.find_element(By.ID, "r-language").text.startswith("fr ")
+    assert console_errors(page) == []
+
+
+def test_headline_prefix_and_suffix_are_named(page: WebDriver) -> None:
+    paste(
+        page,
+        "Home » World » Troops leave the border after the talks in Geneva | The Daily Paper\n\n"
+        "The troops left the border on Tuesday after two days of talks in Geneva between the "
+        "two governments, officials said.\nBoth sides agreed to meet again next month to "
+        "settle the remaining questions of the ceasefire line.\n",
+    )
+    segment(page)
+    title = row(page, 1)
+    headline = "Troops leave the border after the talks in Geneva"
+    assert title.find_element(By.CSS_SELECTOR, "mark.headline").text == headline
+    assert "prefix Home » World »" in title.find_element(By.CLASS_NAME, "parts").text
+    assert "suffix | The Daily Paper" in title.find_element(By.CLASS_NAME, "parts").text
+    assert console_errors(page) == []
+
+
 def test_copy_button_copies_the_json(page: WebDriver) -> None:
     paste(page, SEED_002)
     segment(page)

@@ -180,20 +180,27 @@
     return box;
   }
 
-  // A teaser's parts, under its first line: what the service made of it.
-  function teaserParts(teaser) {
-    const parts = el("span", "parts");
-    const add = (name, value) => {
+  // What the service made of a line, under it: a teaser's kicker, title, text and whether
+  // it was cut off; a headline's prefix and suffix (a breadcrumb, a site name).
+  function parts(info) {
+    const piece = info.piece;
+    const named = info.role === "teaser"
+      ? [
+          ["kicker", piece.kicker ?? "none"],
+          ["title", piece.title ?? "none"],
+          ["text", `${piece.text.length} characters`],
+          ["truncated", piece.truncated ? "yes" : "no"],
+          ...(piece.label ? [["label", piece.label]] : []),
+        ]
+      : [["prefix", piece.prefix], ["suffix", piece.suffix]].filter(([, value]) => value);
+    if (!named.length) return null;
+    const box = el("span", "parts");
+    for (const [name, value] of named) {
       const item = el("span", "part");
       item.append(el("span", "part-name", name), " ", el("span", "part-value", value));
-      parts.append(item);
-    };
-    add("kicker", teaser.kicker ?? "none");
-    add("title", teaser.title ?? "none");
-    add("text", `${teaser.text.length} characters`);
-    add("truncated", teaser.truncated ? "yes" : "no");
-    if (teaser.label) add("label", teaser.label);
-    return parts;
+      box.append(item);
+    }
+    return box;
   }
 
   function row(number, text, info, decision) {
@@ -205,7 +212,8 @@
     item.append(el("span", "num", String(number)));
     item.append(el("span", "badge", info ? badgeText(info) : role));
     item.append(lineText(text, info));
-    if (info && info.role === "teaser" && info.first) item.append(teaserParts(info.piece));
+    const named = info && info.first && ["teaser", "title"].includes(info.role) ? parts(info) : null;
+    if (named) item.append(named);
     if (role !== "blank") {
       const why = el("span", "why", whyText(decision));
       why.id = `why-${number}`;

@@ -132,17 +132,27 @@
     say(`Error: ${title}.`);
   }
 
-  // The role of each input line, from the answer's pieces (line numbers are 1-based).
+  // Every piece of the answer with its role, in input order: title, body paragraphs,
+  // teasers (numbered) and removed lines. Lines are numbered from 1.
+  function pieces(data) {
+    const all = [
+      ...(data.title ? [{ role: "title", piece: data.title }] : []),
+      ...data.body.map((piece) => ({ role: "body", piece })),
+      ...data.teasers.map((piece, i) => ({ role: "teaser", piece, index: i + 1 })),
+      ...data.removed.map((piece) => ({ role: "removed", piece })),
+    ];
+    return all.sort((a, b) => a.piece.line - b.piece.line);
+  }
+
+  // The role of each input line: a piece spanning lines (end_line) gives all of them its role.
   function roles(data) {
     const byLine = new Map();
-    const span = (piece, info) => {
-      const end = piece.end_line ?? piece.line;
-      for (let n = piece.line; n <= end; n += 1) byLine.set(n, { ...info, first: n === piece.line });
-    };
-    if (data.title) span(data.title, { role: "title", piece: data.title });
-    for (const piece of data.body) span(piece, { role: "body", piece });
-    data.teasers.forEach((piece, i) => span(piece, { role: "teaser", piece, index: i + 1 }));
-    for (const piece of data.removed) span(piece, { role: "removed", piece });
+    for (const info of pieces(data)) {
+      const end = info.piece.end_line ?? info.piece.line;
+      for (let n = info.piece.line; n <= end; n += 1) {
+        byLine.set(n, { ...info, first: n === info.piece.line });
+      }
+    }
     return byLine;
   }
 
@@ -228,26 +238,21 @@
   // lines are those of the text extracted from the markup, or a file that is not UTF-8)
   // each piece of the answer is one row, at its line numbers.
   function rows(data, text) {
-    const byLine = roles(data);
     const explain = new Map((data.explain || []).map((d) => [d.line, d]));
     const lines = text === null ? null : text.split(/\r\n|\r|\n/);
     if (data.source === "text" && lines && lines.length === data.stats.lines) {
-      return { note: null, items: lines.map((line, i) => row(i + 1, line, byLine.get(i + 1), explain.get(i + 1))) };
+      const byLine = roles(data);
+      const items = lines.map((line, i) => row(i + 1, line, byLine.get(i + 1), explain.get(i + 1)));
+      return { note: null, items };
     }
-    const pieces = [];
-    if (data.title) pieces.push(["title", data.title]);
-    for (const p of data.body) pieces.push(["body", p]);
-    data.teasers.forEach((p, i) => pieces.push(["teaser", p, i + 1]));
-    for (const p of data.removed) pieces.push(["removed", p]);
-    pieces.sort((a, b) => a[1].line - b[1].line);
-    const items = pieces.map(([role, piece, index]) => {
-      const info = { role, piece, index, first: true };
-      const shown = role === "title"
+    const items = pieces(data).map((info) => {
+      const piece = info.piece;
+      const shown = info.role === "title"
         ? [piece.prefix, piece.text, piece.suffix].filter(Boolean).join(" ")
-        : role === "teaser"
+        : info.role === "teaser"
           ? [piece.label, piece.kicker, piece.title, piece.text].filter(Boolean).join(" ")
           : piece.text;
-      const item = row(piece.line, shown, info, explain.get(piece.line));
+      const item = row(piece.line, shown, { ...info, first: true }, explain.get(piece.line));
       if (piece.end_line) item.querySelector(".num").textContent = `${piece.line}–${piece.end_line}`;
       return item;
     });

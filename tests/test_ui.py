@@ -156,10 +156,15 @@ def segment(driver: WebDriver) -> None:
 
 
 def wait_for_answer(driver: WebDriver) -> None:
+    # The button is disabled from the submit until the answer is drawn (the page does that
+    # before the click returns), so an answer from an earlier run cannot pass for this one.
     def shown(d: WebDriver) -> bool:
         return bool(
-            d.find_element(By.ID, "result").is_displayed()
-            or d.find_element(By.ID, "problem").is_displayed()
+            d.find_element(By.ID, "go").is_enabled()
+            and (
+                d.find_element(By.ID, "result").is_displayed()
+                or d.find_element(By.ID, "problem").is_displayed()
+            )
         )
 
     try:
@@ -241,9 +246,11 @@ def test_hover_and_focus_show_the_rule_and_score(page: WebDriver) -> None:
     paste(page, SEED_002)
     segment(page)
     why = row(page, 3).find_element(By.CLASS_NAME, "why")
+    # the pointer away from the lines first: a previous test may have left it anywhere
+    ActionChains(page).move_to_element(page.find_element(By.TAG_NAME, "h1")).perform()
     assert not why.is_displayed()
     ActionChains(page).move_to_element(row(page, 3)).perform()
-    assert why.is_displayed()
+    WebDriverWait(page, WAIT).until(lambda d: why.is_displayed())
     assert why.text == "title: rule best-title-candidate · model score 5.18"
     ActionChains(page).move_to_element(page.find_element(By.ID, "r-title")).perform()
     # the keyboard: one tab stop into the list, then the arrow keys, skipping blank lines

@@ -18,7 +18,7 @@ import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import pytest
 from werkzeug.serving import make_server
@@ -64,7 +64,7 @@ def _in_ci() -> bool:
     return os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no")
 
 
-def _unavailable(what: str) -> None:
+def _unavailable(what: str) -> NoReturn:
     message = f"{what}: the browser tests need Debian's chromium and chromium-driver"
     if _in_ci():
         pytest.fail(message + " (CI is set, so this is a failure, not a skip)", pytrace=False)
@@ -73,8 +73,8 @@ def _unavailable(what: str) -> None:
 
 @pytest.fixture(scope="module")
 def base_url() -> Iterator[str]:
-    """The app in a thread on a free loopback port (werkzeug's server: the page is the
-    subject here, not gunicorn, which tests/test_serve.py covers)."""
+    """The app in a thread on a free loopback port. Werkzeug's server: the page is the subject
+    here, not the production server, which tests/test_serve.py covers."""
     server = make_server("127.0.0.1", 0, create_app({"max_bytes": MAX_BYTES}), threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -95,12 +95,12 @@ def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[WebDriver]:
         _unavailable(f"chromium ({chromium}) or chromedriver ({driver_path}) not found")
     options = webdriver.ChromeOptions()
     # Both paths given: Selenium Manager has nothing to look up, so nothing is downloaded.
-    options.binary_location = str(chromium)
+    options.binary_location = chromium
     for flag in CHROMIUM_FLAGS:
         options.add_argument(flag)
     options.add_argument(f"--user-data-dir={tmp_path_factory.mktemp('chromium-profile')}")
     options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    driver = webdriver.Chrome(options=options, service=Service(executable_path=str(driver_path)))
+    driver = webdriver.Chrome(options=options, service=Service(executable_path=driver_path))
     driver.set_page_load_timeout(WAIT)
     driver.set_script_timeout(WAIT)
     try:
@@ -117,8 +117,14 @@ def page(browser: WebDriver, base_url: str) -> WebDriver:
     WebDriverWait(browser, WAIT).until(
         lambda d: d.execute_script("return document.readyState") == "complete"
     )
-    browser.get_log("browser")
+    browser_log(browser)
     return browser
+
+
+def browser_log(driver: WebDriver) -> list[dict[str, Any]]:
+    """The console's entries since the last call (goog:loggingPrefs), and so empties it."""
+    entries: list[dict[str, Any]] = driver.get_log("browser")  # type: ignore[no-untyped-call]
+    return entries
 
 
 def console_errors(driver: WebDriver, allowed_status: int | None = None) -> list[str]:
@@ -126,7 +132,7 @@ def console_errors(driver: WebDriver, allowed_status: int | None = None) -> list
     as a network error even when the page handles it: that one, for a problem the test
     provoked on purpose, is allowed."""
     errors = []
-    for entry in driver.get_log("browser"):
+    for entry in browser_log(driver):
         if entry["level"] != "SEVERE":
             continue
         message = entry["message"]

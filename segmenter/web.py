@@ -29,6 +29,7 @@ from .errors import DecodeError, EmptyInputError, InputError, TooLargeError
 from .options import Options
 from .pipeline import segment, segment_html, warm_up
 from .types import Result
+from .ui import bp as ui_blueprint
 
 log = logging.getLogger("segmenter.web")
 
@@ -181,6 +182,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     gc.freeze()
     openapi = resources.files("segmenter").joinpath("openapi.json").read_bytes()
     app.config["READY"] = True
+    app.register_blueprint(ui_blueprint)  # GET /: the page (segmenter/ui.py)
 
     @app.before_request
     def start() -> None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import threading
 import urllib.error
@@ -257,7 +258,8 @@ def test_hover_and_focus_show_the_rule_and_score(page: WebDriver) -> None:
     assert not why.is_displayed()
     ActionChains(page).move_to_element(row(page, 3)).perform()
     WebDriverWait(page, WAIT).until(lambda d: why.is_displayed())
-    assert why.text == "title: rule best-title-candidate · model score 5.18"
+    # The score is the model's: it moves with every retraining, its form does not.
+    assert re.fullmatch(r"title: rule best-title-candidate · model score -?\d+\.\d+", why.text)
     ActionChains(page).move_to_element(page.find_element(By.ID, "r-title")).perform()
     # the keyboard: one tab stop into the list, then the arrow keys, skipping blank lines
     row(page, 1).click()

@@ -265,10 +265,15 @@ def restore(parts: Split, reading: Reading, lines: Sequence[Line], explain: bool
 
 
 def _restore_title(title: Title, lines: tuple[Line, ...]) -> tuple[Title, list[Removed]]:
-    """The title on the input line that holds its headline; the unit's other lines (a
-    fragment-split headline's tail) are removed. The headline is cut out of the input line
-    where it stands in it, so that prefix, text and suffix still make up the line."""
+    """The title over the unit's input lines when it is all of them (a headline split at its
+    links); else on the input line that holds its headline, the unit's other lines removed.
+    The headline is cut out of the input line where it stands in it, so that prefix, text and
+    suffix still make up the line."""
     headline = title.text
+    if len(lines) > 1 and headline == " ".join(x.text for x in lines):
+        return Title(
+            "\n".join(x.text for x in lines), lines[0].number, end_line=lines[-1].number
+        ), []
     host = next((x for x in lines if headline in x.text), None)
     if host is None:
         # The words were read together from several lines or out of marks: the headline is

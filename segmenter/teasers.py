@@ -260,11 +260,17 @@ def parse_tail(
     return teasers, removed, decisions
 
 
-def _headline_item(t: TailLine) -> bool:
-    """`* A headline`: a short bulleted line that is not a sentence of the story's own list."""
-    m = _BULLET.match(t.line.text)
-    f = t.features
-    if not m or not _HEADLINE_MIN_WORDS <= f.words <= TITLE_MAX_WORDS:
+def _headline_item(t: TailLine, number: int) -> bool:
+    """`* A headline`, or `3 A headline` as the list's `number`th item: a short list line that
+    is not a sentence of the story's own list."""
+    text, f = t.line.text, t.features
+    m = _BULLET.match(text)
+    if m is None:
+        m = _NUMBERED.match(text)
+        # A numbered headline is one phrase; "1. Doe, J. (2020). Floods" is a reference.
+        if m is None or int(m.group(1)) != number or ". " in m.group(2):
+            return False
+    if not _HEADLINE_MIN_WORDS <= f.words <= TITLE_MAX_WORDS:
         return False
     item = m.group(2)
     return item[0].isupper() or item[0].isdigit()
@@ -283,7 +289,7 @@ def heads_list(items: Sequence[TailLine], i: int) -> bool:
     if list_item(text) is not None:
         return False
     j = i + 1
-    while j < len(items) and items[j].joined and _headline_item(items[j]):
+    while j < len(items) and items[j].joined and _headline_item(items[j], j - i):
         j += 1
     listed = items[i + 1 : j]
     words = [t.features.words for t in listed]

@@ -62,6 +62,9 @@ class Title:
     line: int
     prefix: str | None = None
     suffix: str | None = None
+    # A headline split over several lines (a renderer broke it at a link): its last line; the
+    # text then joins the lines with "\n", and has no prefix or suffix.
+    end_line: int | None = None
 
     @property
     def line_text(self) -> str:
@@ -69,6 +72,8 @@ class Title:
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {"text": self.text, "line": self.line}
+        if self.end_line is not None:
+            out["end_line"] = self.end_line
         if self.prefix is not None:
             out["prefix"] = self.prefix
         if self.suffix is not None:

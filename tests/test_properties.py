@@ -113,7 +113,11 @@ def check_invariants(text: str, result: Result) -> None:
     lines = {line.number: line.text for line in split_lines(normalize_text(text))}
     want = [n for n, t in lines.items() if t]
     seen: list[int] = []
-    if result.title:
+    if result.title and result.title.end_line:
+        span = [n for n in range(result.title.line, result.title.end_line + 1) if lines[n]]
+        seen.extend(span)
+        assert result.title.text == "\n".join(lines[n] for n in span)
+    elif result.title:
         seen.append(result.title.line)
         assert result.title.line_text == lines[result.title.line]
         assert result.title.text in lines[result.title.line]

@@ -7,11 +7,12 @@ ENV PIP_NO_CACHE_DIR=1 \
 WORKDIR /src
 RUN python -m venv /opt/venv
 ENV PATH=/opt/venv/bin:$PATH
-# Dependencies only: a stub package lets pip resolve pyproject.toml before the source arrives,
-# so editing the code does not re-download them.
-COPY pyproject.toml README.md ./
+# Dependencies only, at the versions of constraints.txt (the same pins as the README's
+# commands and CI; refresh them with scripts/lock.sh): a stub package lets pip resolve
+# pyproject.toml before the source arrives, so editing the code does not re-download them.
+COPY pyproject.toml README.md constraints.txt ./
 RUN mkdir segmenter && touch segmenter/__init__.py \
-    && pip install . \
+    && pip install -c constraints.txt . \
     && pip uninstall -y segmenter \
     && rm -rf segmenter
 COPY segmenter ./segmenter

@@ -60,23 +60,28 @@ def output_line(result: dict[str, Any], index: int) -> str:
 
 def done_indices(path: str) -> set[int]:
     """The input indices already in an output file (for --resume). Reading stops at the first
-    line that is not a result with an index: an interrupted run leaves whole lines only, and a
-    file written by something else is not taken for progress."""
+    line that is not a result with an index, or at a gzip stream cut short: an interrupted
+    run leaves whole lines only. A file whose first line is not such a result is refused,
+    since resuming would overwrite it."""
     done: set[int] = set()
     if path == "-" or not Path(path).exists():
         return done
+    foreign = False
     try:
         with open_text(path) as f:
             for line in f:
                 try:
                     index = json.loads(line).get("index")
                 except (ValueError, AttributeError, RecursionError):
-                    break
+                    index = None
                 if not isinstance(index, int) or isinstance(index, bool):
+                    foreign = not done
                     break
                 done.add(index)
     except (OSError, EOFError):
         pass
+    if foreign:
+        raise UserError(f"{path}: its first line is not a batch result with an 'index'")
     return done
 
 

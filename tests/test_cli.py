@@ -172,9 +172,8 @@ def test_batch_lines_carry_their_input_index(tmp_path: Path) -> None:
 
 
 def test_resume_after_a_finished_run_adds_nothing_even_without_ids(tmp_path: Path) -> None:
-    src = write_jsonl(
-        tmp_path / "in.jsonl", [json.dumps({"text": STORY_LINE}), json.dumps({"text": "Two."})]
-    )
+    records = [{"id": "a", "text": STORY_LINE}, {"text": "Two."}, {"text": STORY_LINE + "!"}]
+    src = write_jsonl(tmp_path / "in.jsonl", [json.dumps(r) for r in records])
     out = tmp_path / "out.jsonl"
     assert run("batch", str(src), "-o", str(out), "-j", "1").returncode == 0
     finished = out.read_bytes()
@@ -184,13 +183,22 @@ def test_resume_after_a_finished_run_adds_nothing_even_without_ids(tmp_path: Pat
 
 
 def test_resume_after_part_of_a_run_appends_the_rest_without_ids(tmp_path: Path) -> None:
-    records = [json.dumps({"text": f"{STORY_LINE} Number {i}."}) for i in range(5)]
-    src = write_jsonl(tmp_path / "in.jsonl", records)
+    records = [{"id": "a", "text": STORY_LINE}]
+    records += [{"text": f"{STORY_LINE} Number {i}."} for i in range(4)]
+    src = write_jsonl(tmp_path / "in.jsonl", [json.dumps(r) for r in records])
     full, out = tmp_path / "full.jsonl", tmp_path / "out.jsonl"
     assert run("batch", str(src), "-o", str(full), "-j", "1").returncode == 0
     out.write_text("".join(full.read_text(encoding="utf-8").splitlines(True)[:2]))
     assert run("batch", str(src), "-o", str(out), "--resume", "-j", "1").returncode == 0
     assert out.read_bytes() == full.read_bytes()
+
+
+def test_resume_refuses_to_overwrite_a_file_that_is_not_batch_output(tmp_path: Path) -> None:
+    src = write_jsonl(tmp_path / "in.jsonl", [json.dumps({"text": STORY_LINE})])
+    out = write_jsonl(tmp_path / "out.jsonl", ['{"id": "from something else"}'])
+    r = run("batch", str(src), "-o", str(out), "--resume")
+    assert r.returncode == 1 and b"not a batch result with an 'index'" in r.stderr
+    assert out.read_text(encoding="utf-8") == '{"id": "from something else"}\n'
 
 
 def test_a_record_with_text_and_html_is_refused_as_the_service_does(tmp_path: Path) -> None:

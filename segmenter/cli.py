@@ -259,7 +259,8 @@ def build_parser() -> argparse.ArgumentParser:
     b.add_argument(
         "--resume",
         action="store_true",
-        help="skip the records already in OUTPUT (by their index) and append the rest",
+        help="skip the records already in OUTPUT (by their index) and append the rest; "
+        "not with --dask",
     )
     b.add_argument(
         "--dask",

@@ -249,3 +249,9 @@ def test_bench_file_without_pages_is_a_message(tmp_path: Path) -> None:
     src = write_jsonl(tmp_path / "in.jsonl", [json.dumps({"id": "x"})])
     r = run("bench", str(src))
     assert r.returncode == 1 and b"no record with a 'text'" in r.stderr
+
+
+def test_resume_on_dask_is_refused_before_any_work(tmp_path: Path) -> None:
+    src = write_jsonl(tmp_path / "in.jsonl", [json.dumps({"text": STORY_LINE})])
+    r = run("batch", str(src), "-o", str(tmp_path / "out.jsonl"), "--dask", "local", "--resume")
+    assert r.returncode == 1 and b"--resume works without --dask only" in r.stderr

@@ -7,11 +7,12 @@ ENV PIP_NO_CACHE_DIR=1 \
 WORKDIR /src
 RUN python -m venv /opt/venv
 ENV PATH=/opt/venv/bin:$PATH
-# Dependencies only: a stub package lets pip resolve pyproject.toml before the source arrives,
-# so editing the code does not re-download them.
-COPY pyproject.toml README.md ./
+# Dependencies only, at the versions of constraints.txt (the same pins as the README's
+# commands and CI; refresh them with scripts/lock.sh): a stub package lets pip resolve
+# pyproject.toml before the source arrives, so editing the code does not re-download them.
+COPY pyproject.toml README.md constraints.txt ./
 RUN mkdir segmenter && touch segmenter/__init__.py \
-    && pip install . \
+    && pip install -c constraints.txt . \
     && pip uninstall -y segmenter \
     && rm -rf segmenter
 COPY segmenter ./segmenter
@@ -22,12 +23,15 @@ FROM python:3.11-slim
 RUN useradd --create-home --uid 10001 --shell /usr/sbin/nologin segmenter
 COPY --from=build /opt/venv /opt/venv
 # MALLOC_ARENA_MAX: see `segmenter serve` (cli.py): glibc's per-thread arenas let a worker's
-# memory creep under a feed of new pages.
+# memory creep under a feed of new pages. SEGMENTER_WORKERS: inside a container the CPU count
+# the service sees is the node's, not the container's limit (32 workers, about 120 MB each, on
+# a 32-core node); 2 fits a 2-CPU, 512 MiB container; set it to the CPUs the container gets.
 ENV PATH=/opt/venv/bin:$PATH \
     PYTHONUNBUFFERED=1 \
     MALLOC_ARENA_MAX=2 \
     SEGMENTER_HOST=0.0.0.0 \
-    SEGMENTER_PORT=8000
+    SEGMENTER_PORT=8000 \
+    SEGMENTER_WORKERS=2
 USER 10001:10001
 WORKDIR /home/segmenter
 EXPOSE 8000

@@ -14,6 +14,7 @@ one bad page never fails a partition. Each worker process loads the rules once, 
 from __future__ import annotations
 
 import json
+import sys
 from collections.abc import Iterable
 from typing import Any
 
@@ -22,6 +23,7 @@ import dask.dataframe as dd
 import pandas as pd
 
 from .errors import SegmenterError
+from .io import UserError, bad_record, load_record, open_text, output_line
 from .options import Options
 from .pipeline import segment_record
 
@@ -101,25 +103,50 @@ def segment_dataframe(
 
 def _loads(line: str) -> Any:
     try:
-        return json.loads(line)
-    except (ValueError, RecursionError) as exc:
-        return {"_error": f"malformed JSON: {exc}"}
+        return load_record(line)
+    except ValueError as exc:
+        return {"_error": str(exc)}
 
 
 def read_records(path: str) -> db.Bag:
     """JSONL (.gz too) or Parquet, from any filesystem Dask reads, as a bag of records."""
-    if path.endswith(".parquet") or path.endswith("/"):
+    if _is_parquet(path):
         return dd.read_parquet(path).to_bag(format="dict")
-    blocksize = None if path.endswith(".gz") else "16MiB"
-    return db.read_text(path, blocksize=blocksize).filter(str.strip).map(_loads)
+    return db.read_text(path, blocksize=_blocksize(path)).filter(str.strip).map(_loads)
 
 
-def batch(path: str, output: str, scheduler: str, options: Options, skip_errors: bool) -> int:
-    """Segment `path` on Dask and write JSONL to `output` in input order; returns the count.
-    `scheduler` is a scheduler address or "local" (a LocalCluster of processes on loopback)."""
+def _is_parquet(path: str) -> bool:
+    return path.endswith(".parquet") or path.endswith("/")
+
+
+def _blocksize(path: str) -> str | None:
+    return None if path.endswith(".gz") else "16MiB"
+
+
+def _placed(path: str) -> db.Bag:
+    """Every input position as (source path, record, or None for a blank line): blank lines
+    stay in so that positions are the input's line numbers, as in the local engine."""
+    if _is_parquet(path):
+        return dd.read_parquet(path).to_bag(format="dict").map(lambda r: (path, r))
+    lines = db.read_text(path, blocksize=_blocksize(path), include_path=True)
+    return lines.map(lambda pair: (pair[1], _loads(pair[0]) if pair[0].strip() else None))
+
+
+def _segment_placed(
+    items: Iterable[tuple[str, Any]], options: Options | None
+) -> list[tuple[str, dict[str, Any] | None]]:
+    return [(where, None if r is None else segment_one(r, options)) for where, r in items]
+
+
+def batch(
+    path: str, output: str, scheduler: str, options: Options, skip_errors: bool
+) -> tuple[int, int]:
+    """Segment `path` on Dask and write JSONL to `output` in input order, each line with its
+    `index`, as `segmenter batch` does locally; returns (records written, records skipped).
+    A bad record is reported as `path:line: error`; without `skip_errors` the first one stops
+    the run (UserError). `scheduler` is a scheduler address or "local" (a LocalCluster of
+    processes on loopback)."""
     from distributed import Client, LocalCluster
-
-    from .cli import CliError, _dump, open_text
 
     cluster = None
     if scheduler == "local":
@@ -129,23 +156,32 @@ def batch(path: str, output: str, scheduler: str, options: Options, skip_errors:
         client = Client(cluster)
     else:
         client = Client(scheduler)
-    written = 0
+    written = skipped = 0
+    index = -1
+    lines: dict[str, int] = {}  # lines seen so far in each input file (a glob reads several)
     try:
-        parts = segment_bag(read_records(path), options).to_delayed()
+        parts = _placed(path).map_partitions(_segment_placed, options).to_delayed()
         window = max(1, 2 * len(client.scheduler_info().get("workers", {})))
         with open_text(output, "w") as dst:
             for start in range(0, len(parts), window):
                 futures = client.compute(parts[start : start + window])
                 for future in futures:
-                    for result in future.result():
-                        if "error" in result:
-                            if not skip_errors:
-                                raise CliError(f"record {result.get('id')}: {result['error']}")
+                    for source, result in future.result():
+                        index += 1
+                        lines[source] = lines.get(source, 0) + 1
+                        if result is None:
                             continue
-                        dst.write(_dump(result) + "\n")
+                        if "error" in result:
+                            message = bad_record(source, lines[source], result["error"])
+                            if not skip_errors:
+                                raise UserError(message + " (use --skip-errors to go on)")
+                            print(message, file=sys.stderr)
+                            skipped += 1
+                            continue
+                        dst.write(output_line(result, index))
                         written += 1
     finally:
         client.close()
         if cluster is not None:
             cluster.close()
-    return written
+    return written, skipped

@@ -25,9 +25,13 @@ def _hash(token: str) -> bytes:
 
 
 def simhash_int(text: str) -> int:
+    """trafilatura's Simhash(text).hash."""
     # Each distinct token once, weighted by its count: the same sums, far less work on
     # repetitive text.
-    counts = Counter(sample_tokens(text, _BITS))
+    return _from_counts(Counter(sample_tokens(text, _BITS)))
+
+
+def _from_counts(counts: Counter[str]) -> int:
     if not counts:
         return (1 << _BITS) - 1  # all sums are 0, and 0 counts as set, as in trafilatura
     hashes = np.frombuffer(b"".join(map(_hash, counts)), dtype=np.uint8).reshape(-1, 8)
@@ -39,9 +43,12 @@ def simhash_int(text: str) -> int:
     return int.from_bytes(np.packbits(kept, bitorder="little").tobytes(), "little")
 
 
-def simhash(text: str) -> str:
-    """16 hex digits, zero-padded so every fingerprint has the same width."""
-    return f"{simhash_int(text):016x}"
+def simhash(text: str) -> str | None:
+    """16 hex digits, zero-padded so every fingerprint has the same width; None for a text
+    without a token to hash, whose simhash (all bits set) would make every such page look
+    like a duplicate of every other."""
+    counts = Counter(sample_tokens(text, _BITS))
+    return f"{_from_counts(counts):016x}" if counts else None
 
 
 def distance(a: str, b: str) -> int:

@@ -28,7 +28,8 @@ _OTHER_SPACES = "\t\u00a0" + "".join(map(chr, range(0x2000, 0x200B))) + "\u202f\
 
 
 def decode(data: bytes, charset: str | None = None) -> str:
-    """Bytes to text: a BOM wins, then the declared charset, then UTF-8, then detection.
+    """Bytes to text: a BOM wins, then the declared charset, then UTF-8, then (on short input)
+    Windows-1252 when it reads as Western text, then detection.
 
     A declared charset that fails to decode is treated as a lie and detection takes over.
     Raises DecodeError when nothing gives text.
@@ -43,10 +44,45 @@ def decode(data: bytes, charset: str | None = None) -> str:
             return data.decode(encoding)
         except (UnicodeDecodeError, LookupError):
             continue
+    if len(data) < SHORT_BYTES:
+        western = _western(data)
+        if western is not None:
+            return western
     best = from_bytes(data).best()
     if best is None:
         raise DecodeError("the bytes are not text in any encoding that could be detected")
     return str(best)
+
+
+# Below this many bytes, statistical detection guesses from too few characters: a Latin-1
+# "très" came out as Windows-1250 "trčs" or as two CJK characters, "año niño" as CJK. From a
+# few hundred bytes on, charset_normalizer reads French, German and Czech right.
+SHORT_BYTES = 256
+
+
+def _western(data: bytes) -> str | None:
+    """`data` as Windows-1252 (a superset of Latin-1's printable range) when the result reads
+    as Western text, else None. It reads so when every non-ASCII character inside a word is a
+    letter (Windows-1250 Polish read as 1252 puts '¿' and '³' inside words) and at most half
+    of the letters are non-ASCII (Cyrillic or Greek bytes read as 1252 are all accented
+    Latin letters, while Western words are mostly ASCII)."""
+    try:
+        text = data.decode("cp1252")
+    except UnicodeDecodeError:
+        return None
+    letters = accented = 0
+    for i, ch in enumerate(text):
+        if ch.isalpha():
+            letters += 1
+            accented += not ch.isascii()
+        elif (
+            not ch.isascii()
+            and 0 < i < len(text) - 1
+            and text[i - 1].isalpha()
+            and text[i + 1].isalpha()
+        ):
+            return None
+    return text if 2 * accented <= letters else None
 
 
 def normalize_text(text: str) -> str:

@@ -64,6 +64,9 @@ def segment_record(record: Any, options: Options | None = None) -> Result:
         opts = replace(opts, language_hint=lang)
     url = record.get("url")
     url = url if isinstance(url, str) and url else None
+    if "text" in record and "html" in record:
+        # The service's rule too (a 400 there): which one the caller meant cannot be known.
+        raise ValueError("give 'text' or 'html', not both")
     if isinstance(record.get("text"), str):
         return segment(record["text"], opts, id=rid, url=url)
     if isinstance(record.get("html"), str):
@@ -136,6 +139,7 @@ def _run(raw: str, opts: Options, id: str | None, source: str, url: str | None) 
         language=language,
         fingerprint=simhash("\n".join(body_texts)),
         lines=len(lines),
+        final_break=raw.endswith(("\n", "\r")),
         id=id,
         source=source,
         decisions=parts.decisions,

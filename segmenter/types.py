@@ -178,10 +178,13 @@ class Result:
     teasers: tuple[Teaser, ...]
     removed: tuple[Removed, ...]
     language: Language
-    fingerprint: str
-    lines: int
+    fingerprint: str | None  # None when the body has no word to hash
+    lines: int  # numbered lines, a last empty one after a final line break included
     id: str | None = None
     source: str = "text"
+    # stats.lines counts as `wc -l` does: a final line break ends the last line, it does not
+    # start an empty one (`lines` keeps that one: it is numbered, and the line limit counts it).
+    final_break: bool = False
     decisions: tuple[Decision, ...] = field(default=(), compare=False)
 
     def to_dict(self) -> dict[str, Any]:
@@ -197,7 +200,7 @@ class Result:
         out["fingerprint"] = self.fingerprint
         out["source"] = self.source
         out["stats"] = {
-            "lines": self.lines,
+            "lines": self.lines - self.final_break,
             "body_lines": sum(_span(p.line, p.end_line) for p in self.body),
             "teasers": len(self.teasers),
             "removed": len(self.removed),

@@ -191,3 +191,8 @@ def test_an_ablation_that_leaves_nothing_still_loads() -> None:
     load_all()
     assert match("Skip to main content") is None  # an English pattern: language vocabulary
     assert match("© 2024 Example Media Ltd.") == (Reason.FOOTER, "footer-legal")  # a shape
+
+
+@pytest.mark.parametrize("text", CASES["weak_kept"])
+def test_no_weak_rule_names_story_lines_of_other_languages(text: str) -> None:
+    assert weak_reason(text) is None

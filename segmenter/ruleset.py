@@ -67,13 +67,29 @@ class LineRule:
     min_tokens: int
     min_share: float
     sentences: bool  # False: never matches a line that ends like a sentence
+    # Every pattern of the rule holds one of these (lower case): the patterns are tried only
+    # on a key that contains one, a few `in` tests instead of a regex scan of the line each.
+    requires: tuple[str, ...] = ()
+
+    def may_match(self, key: str) -> bool:
+        if not self.requires:
+            return True
+        for word in self.requires:  # noqa: SIM110 - any() over a generator costs twice
+            if word in key:
+                return True
+        return False
 
     def matches(self, text: str, key: str) -> bool:
         if not self.sentences and SENTENCE_END.search(text):
             return False
         if key in self.phrases:
             return True
-        if self.pattern is not None and len(text) <= MAX_RULE_CHARS and self.pattern.fullmatch(key):
+        if (
+            self.pattern is not None
+            and len(text) <= MAX_RULE_CHARS
+            and self.may_match(key)
+            and self.pattern.fullmatch(key)
+        ):
             return True
         if self.words and not SENTENCE_END.search(text):
             tokens = word_tokens(key)
@@ -125,18 +141,15 @@ def _compile(pattern: str, where: str, flags: int = re.IGNORECASE) -> re.Pattern
 
 
 def _alternation(
-    patterns: Iterable[str], where: str, flags: int = re.IGNORECASE, requires: str = ""
+    patterns: Iterable[str], where: str, flags: int = re.IGNORECASE
 ) -> re.Pattern[str] | None:
-    """One regex for all of a rule's patterns: one fullmatch call a line instead of many.
-    `requires`: a word every match holds, looked for once before any pattern is tried."""
+    """One regex for all of a rule's patterns: one fullmatch call a line instead of many."""
     patterns = list(patterns)
     for p in patterns:
         _compile(p, where, flags)  # name the bad pattern, not the alternation, in the error
     if not patterns:
         return None
     joined = "|".join(f"(?:{p})" for p in patterns)
-    if requires:
-        joined = f"(?=.{{0,{MAX_RULE_CHARS}}}?{re.escape(requires)})(?:{joined})"
     return _compile(joined, where, flags)
 
 
@@ -274,6 +287,14 @@ def languages() -> tuple[Language, ...]:
     return tuple(found)
 
 
+def _requires(raw: dict[str, Any]) -> tuple[str, ...]:
+    """A rule's `requires` (a word or a list of them: every one of its patterns, of every
+    language, holds one), lower case. A pattern that needs none of them would never be tried,
+    so a language file that adds one to such a rule must add its word to this list."""
+    words = raw.get("requires", [])
+    return tuple(w.lower() for w in ([words] if isinstance(words, str) else words))
+
+
 def _merged_rule_field(raw: dict[str, Any], field: str) -> list[str]:
     """A rule's entries of one field: residue.json's own (its word list may be a file), then
     each language's, each list under the ablation drawn on its own. residue.json's patterns
@@ -312,9 +333,8 @@ def line_rules() -> tuple[LineRule, ...]:
                     reason=Reason(raw["reason"]),
                     strong=raw.get("strength", "strong") == "strong",
                     phrases=frozenset(key_of(p) for p in _merged_rule_field(raw, "phrases")),
-                    pattern=_alternation(
-                        _merged_rule_field(raw, "patterns"), name, requires=raw.get("requires", "")
-                    ),
+                    pattern=_alternation(_merged_rule_field(raw, "patterns"), name),
+                    requires=_requires(raw),
                     words=frozenset(w.lower() for w in words),
                     min_tokens=int(raw.get("min_tokens", 1)),
                     min_share=float(raw.get("min_share", 1.0)),
@@ -337,6 +357,7 @@ class Matcher:
     patterns: re.Pattern[str] | None  # all pattern rules, groups named r<index>
     prose_patterns: re.Pattern[str] | None  # the same without the "sentences": false rules
     word_rules: tuple[int, ...]
+    guarded: tuple[int, ...] = ()  # rules with `requires`: outside the alternation, tried alone
 
     def first(self, text: str) -> LineRule | None:
         if len(text) > MAX_RULE_CHARS:
@@ -347,6 +368,16 @@ class Matcher:
         m = regex.fullmatch(key) if regex is not None else None
         if m is not None and m.lastgroup:
             found = min(found, int(m.lastgroup[1:]))
+        prose = regex is self.prose_patterns
+        for index in self.guarded:
+            if index >= found:
+                break
+            rule = self.rules[index]
+            pattern = rule.pattern
+            tried = (rule.sentences or not prose) and rule.may_match(key)
+            if tried and pattern is not None and pattern.fullmatch(key):
+                found = index
+                break
         for index in self.word_rules:
             if index >= found:
                 break
@@ -360,7 +391,7 @@ def _combined(rules: tuple[LineRule, ...], prose: bool) -> re.Pattern[str] | Non
     parts = [
         f"(?P<r{i}>{r.pattern.pattern})"
         for i, r in enumerate(rules)
-        if r.pattern is not None and (r.sentences or not prose)
+        if r.pattern is not None and (r.sentences or not prose) and not r.requires
     ]
     return re.compile("|".join(parts), re.IGNORECASE) if parts else None
 
@@ -378,6 +409,7 @@ def matcher(strong: bool) -> Matcher:
         patterns=_combined(rules, prose=False),
         prose_patterns=_combined(rules, prose=True),
         word_rules=tuple(i for i, r in enumerate(rules) if r.words),
+        guarded=tuple(i for i, r in enumerate(rules) if r.requires and r.pattern is not None),
     )
 
 

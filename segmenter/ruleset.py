@@ -109,6 +109,7 @@ class Blocks:
     comment_meta: re.Pattern[str]  # "Jane says:", "May 2, 2019 at 3:16 pm", "Reply"
     author_header: re.Pattern[str]  # "About the Author", "Über Moritz Bachmann": case-sensitive
     comment_hints: tuple[str, ...]  # every comment header holds one: a cheap test before it
+    header_pattern: re.Pattern[str] | None = None  # header_patterns as one alternation
 
 
 def _read(name: str) -> str:
@@ -430,6 +431,7 @@ def blocks() -> Blocks:
         # A name is told from "About us" by its capitals, so these patterns see the line's case.
         author_header=_required(lists["author_headers"], "author_headers", 0),
         comment_hints=tuple(dict.fromkeys(h.lower() for h in lists["comment_hints"])),
+        header_pattern=_alternation(lists["header_patterns"], "header_patterns"),
     )
 
 

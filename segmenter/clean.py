@@ -68,7 +68,7 @@ def header_rule(text: str) -> str | None:
     b = blocks()
     if key in b.headers:
         return "header"
-    if len(key.split()) <= 8 and any(p.fullmatch(key) for p in b.header_patterns):
+    if b.header_pattern is not None and len(key.split()) <= 8 and b.header_pattern.fullmatch(key):
         return "header-pattern"
     if b.author_header.fullmatch(text):
         return "author-box"

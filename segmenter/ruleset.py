@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -23,6 +25,9 @@ MAX_RULE_CHARS = 400
 _QUOTES = tuple((q, "'") for q in "‘’‛") + tuple((q, '"') for q in "“”„«»")
 _BULLET = re.compile(r"^(?:[*+•·▪►>|-]\s*)+")
 _TRAIL = ":.!|›»"  # trailing marks dropped with trailing space
+# Characters that print as nothing and hide inside words ("Schlag\u00adwörter"): a soft hyphen,
+# zero-width space / non-joiner / joiner, word joiner and the byte-order mark.
+INVISIBLE = "\u00ad\u200b\u200c\u200d\u2060\ufeff"
 _WORD = re.compile(r"\w[\w'.-]*")
 SENTENCE_END = re.compile(r"[.!?;。！？」』”\"')\]]$")
 
@@ -30,9 +35,13 @@ SENTENCE_END = re.compile(r"[.!?;。！？」』”\"')\]]$")
 def key_of(text: str) -> str:
     """The form of a line that phrases and patterns are matched against."""
     key = text.lower()
-    for quote, plain in _QUOTES:
-        if quote in key:
-            key = key.replace(quote, plain)
+    if not key.isascii():  # quotes and invisible characters are all outside ASCII
+        for quote, plain in _QUOTES:
+            if quote in key:
+                key = key.replace(quote, plain)
+        for char in INVISIBLE:
+            if char in key:
+                key = key.replace(char, "")
     key = _BULLET.sub("", key)
     # rstrip() drops exactly what \s matches; a search for [\s:.!|›»]+$ would be tried at
     # every space of the line.
@@ -58,13 +67,29 @@ class LineRule:
     min_tokens: int
     min_share: float
     sentences: bool  # False: never matches a line that ends like a sentence
+    # Every pattern of the rule holds one of these (lower case): the patterns are tried only
+    # on a key that contains one, a few `in` tests instead of a regex scan of the line each.
+    requires: tuple[str, ...] = ()
+
+    def may_match(self, key: str) -> bool:
+        if not self.requires:
+            return True
+        for word in self.requires:  # noqa: SIM110 - any() over a generator costs twice
+            if word in key:
+                return True
+        return False
 
     def matches(self, text: str, key: str) -> bool:
         if not self.sentences and SENTENCE_END.search(text):
             return False
         if key in self.phrases:
             return True
-        if self.pattern is not None and len(text) <= MAX_RULE_CHARS and self.pattern.fullmatch(key):
+        if (
+            self.pattern is not None
+            and len(text) <= MAX_RULE_CHARS
+            and self.may_match(key)
+            and self.pattern.fullmatch(key)
+        ):
             return True
         if self.words and not SENTENCE_END.search(text):
             tokens = word_tokens(key)
@@ -83,6 +108,8 @@ class Blocks:
     comment_header: re.Pattern[str]  # "12 Comments", "Leave a Reply": a thread may start here
     comment_meta: re.Pattern[str]  # "Jane says:", "May 2, 2019 at 3:16 pm", "Reply"
     author_header: re.Pattern[str]  # "About the Author", "Über Moritz Bachmann": case-sensitive
+    comment_hints: tuple[str, ...]  # every comment header holds one: a cheap test before it
+    header_pattern: re.Pattern[str] | None = None  # header_patterns as one alternation
 
 
 def _read(name: str) -> str:
@@ -115,13 +142,183 @@ def _compile(pattern: str, where: str, flags: int = re.IGNORECASE) -> re.Pattern
 
 
 def _alternation(
-    patterns: list[str], where: str, flags: int = re.IGNORECASE
+    patterns: Iterable[str], where: str, flags: int = re.IGNORECASE
 ) -> re.Pattern[str] | None:
     """One regex for all of a rule's patterns: one fullmatch call a line instead of many."""
+    patterns = list(patterns)
     for p in patterns:
         _compile(p, where, flags)  # name the bad pattern, not the alternation, in the error
+    if not patterns:
+        return None
     joined = "|".join(f"(?:{p})" for p in patterns)
-    return _compile(joined, where, flags) if patterns else None
+    return _compile(joined, where, flags)
+
+
+# --- Evaluation switch: the phrase ablation -------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Config:
+    """How the vocabulary is loaded. The default is the product; anything else is for
+    evaluation only (`configure`), never reachable from a request or the service's config."""
+
+    phrase_ablation: float = 0.0  # share of every vocabulary list switched off
+    seed: int = 0  # which entries: a seeded, deterministic choice per list
+
+
+_config = Config()
+_dependents: list[Callable[[], None]] = []
+
+
+def configure(phrase_ablation: float = 0.0, seed: int = 0) -> None:
+    """Switch off a seeded share of every vocabulary list (evaluation only: how much of the
+    accuracy rests on memorised phrases). `configure()` restores the default. Clears every
+    cache built from the rules, this module's and those registered with `register_cache`."""
+    global _config
+    if not 0.0 <= phrase_ablation <= 1.0:
+        raise ValueError(f"phrase_ablation must be in [0, 1], not {phrase_ablation!r}")
+    _config = Config(float(phrase_ablation), int(seed))
+    line_rules.cache_clear()
+    matcher.cache_clear()
+    blocks.cache_clear()
+    for clear in _dependents:
+        clear()
+
+
+def config() -> Config:
+    return _config
+
+
+def register_cache(clear: Callable[[], None]) -> None:
+    """Have `configure` call `clear` (e.g. an lru_cache's cache_clear) of a memo of answers
+    that depend on the rules, so that no answer of the old vocabulary outlives a switch."""
+    _dependents.append(clear)
+
+
+def _draw(seed: int, where: str, item: str) -> int:
+    data = f"{seed}\0{where}\0{item}".encode()
+    return int.from_bytes(hashlib.blake2b(data, digest_size=8).digest(), "big")
+
+
+def vocabulary(items: Iterable[str], where: str) -> list[str]:
+    """A list of entries as loaded: all of them, or under the phrase ablation the list less a
+    seeded choice of `phrase_ablation` of its distinct entries (the fractional remainder of
+    that count is itself a seeded draw, so a one-entry list is dropped half the time).
+    `where` names the list ("lang/de.json menu-phrase phrases"), so that each list is drawn
+    on its own."""
+    items = list(dict.fromkeys(items))
+    share = _config.phrase_ablation
+    if not share or not items:
+        return items
+    whole, part = divmod(len(items) * share, 1.0)
+    drop = int(whole) + (part * 2**64 > _draw(_config.seed, where, ""))
+    ranked = sorted(items, key=lambda item: _draw(_config.seed, where, item))
+    dropped = set(ranked[:drop])
+    return [item for item in items if item not in dropped]
+
+
+# --- Per-language vocabulary ----------------------------------------------------------------
+
+LANG_DIR = "lang"
+_RULE_FIELDS = frozenset({"phrases", "patterns", "words"})
+BLOCK_FIELDS = (
+    "headers",
+    "header_patterns",
+    "labels",
+    "truncation_marks",
+    "comment_headers",
+    "comment_meta",
+    "comment_hints",
+    "author_headers",
+)
+_PATTERN_BLOCKS = frozenset(
+    {"header_patterns", "comment_headers", "comment_meta", "author_headers"}
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Language:
+    """One `rules/lang/<code>.json`: the entries it adds to each rule and block list."""
+
+    code: str
+    source: str  # "lang/de.json"
+    rules: dict[str, dict[str, list[str]]]  # rule name -> field -> entries
+    blocks: dict[str, list[str]]  # block field -> entries
+
+
+def _strings(value: object, where: str) -> list[str]:
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise RulesError(f"{where} must be a list of strings")
+    return value
+
+
+@cache
+def languages() -> tuple[Language, ...]:
+    """Every language file, in order of its code. Each one extends the rules and block lists
+    it names; every language's entries apply to every page (its language is not known before
+    cleaning, and pages mix languages), so adding a language is adding a file."""
+    try:
+        folder = resources.files("segmenter.rules").joinpath(LANG_DIR)
+        names = sorted(f.name for f in folder.iterdir() if f.name.endswith(".json"))
+    except (FileNotFoundError, OSError) as exc:
+        raise RulesError(f"rule folder {LANG_DIR!r} is missing: {exc}") from exc
+    rule_names = {raw.get("name") for raw in _json("residue.json")["rules"]}
+    found = []
+    for name in names:
+        source = f"{LANG_DIR}/{name}"
+        raw = _json(source)
+        # "_" keys are comments: "_doc", "_held" (entries kept out for now, with the reason)
+        unknown = {k for k in raw if not k.startswith("_")} - {"language", "rules", "blocks"}
+        if unknown or raw.get("language") != name.removesuffix(".json"):
+            raise RulesError(
+                f"{source}: unknown keys {sorted(unknown)} or a 'language' not its name"
+            )
+        rules: dict[str, dict[str, list[str]]] = {}
+        for rule, fields in raw.get("rules", {}).items():
+            if rule not in rule_names or not isinstance(fields, dict):
+                raise RulesError(f"{source}: no rule {rule!r} in residue.json")
+            if set(fields) - _RULE_FIELDS:
+                raise RulesError(f"{source}: rule {rule!r} has unknown fields {sorted(fields)}")
+            rules[rule] = {k: _strings(v, f"{source} {rule} {k}") for k, v in fields.items()}
+        block_lists = raw.get("blocks", {})
+        if not isinstance(block_lists, dict) or set(block_lists) - set(BLOCK_FIELDS):
+            raise RulesError(f"{source}: blocks may only hold {', '.join(BLOCK_FIELDS)}")
+        blocks_ = {k: _strings(v, f"{source} blocks {k}") for k, v in block_lists.items()}
+        found.append(Language(raw["language"], source, rules, blocks_))
+    return tuple(found)
+
+
+def _requires(raw: dict[str, Any]) -> tuple[str, ...]:
+    """A rule's `requires` (a word or a list of them: every one of its patterns, of every
+    language, holds one), lower case. A pattern that needs none of them would never be tried,
+    so a language file that adds one to such a rule must add its word to this list."""
+    words = raw.get("requires", [])
+    return tuple(w.lower() for w in ([words] if isinstance(words, str) else words))
+
+
+def _merged_rule_field(raw: dict[str, Any], field: str) -> list[str]:
+    """A rule's entries of one field: residue.json's own (its word list may be a file), then
+    each language's, each list under the ablation drawn on its own. residue.json's patterns
+    are the language-independent shapes (a copyright sign, a count, a date): they are kept
+    whole; its phrase and word lists are vocabulary like the languages'."""
+    name = raw["name"]
+    own = raw.get(field, [])
+    if field == "words" and isinstance(own, str):
+        own = sorted(_word_list(own))
+    own = _strings(own, f"residue.json {name} {field}")
+    merged = own if field == "patterns" else vocabulary(own, f"residue.json {name} {field}")
+    for lang in languages():
+        entries = lang.rules.get(name, {}).get(field, [])
+        merged += vocabulary(entries, f"{lang.source} {name} {field}")
+    return merged
+
+
+def _merged_block_field(raw: dict[str, Any], field: str) -> list[str]:
+    own = _strings(raw.get(field, []), f"blocks.json {field}")
+    merged = own if field in _PATTERN_BLOCKS else vocabulary(own, f"blocks.json {field}")
+    for lang in languages():
+        merged += vocabulary(lang.blocks.get(field, []), f"{lang.source} {field}")
+    return merged
 
 
 @cache
@@ -130,22 +327,22 @@ def line_rules() -> tuple[LineRule, ...]:
     for raw in _json("residue.json")["rules"]:
         try:
             name = raw["name"]
+            words = _merged_rule_field(raw, "words")
             rules.append(
                 LineRule(
                     name=name,
                     reason=Reason(raw["reason"]),
                     strong=raw.get("strength", "strong") == "strong",
-                    phrases=frozenset(key_of(p) for p in _thin(raw.get("phrases", ()))),
-                    pattern=_alternation(_thin(raw.get("patterns", ())), name),
-                    words=frozenset(_thin(_word_list(raw["words"])))
-                    if "words" in raw
-                    else frozenset(),
+                    phrases=frozenset(key_of(p) for p in _merged_rule_field(raw, "phrases")),
+                    pattern=_alternation(_merged_rule_field(raw, "patterns"), name),
+                    requires=_requires(raw),
+                    words=frozenset(w.lower() for w in words),
                     min_tokens=int(raw.get("min_tokens", 1)),
                     min_share=float(raw.get("min_share", 1.0)),
                     sentences=bool(raw.get("sentences", True)),
                 )
             )
-        except (KeyError, ValueError) as exc:
+        except (KeyError, ValueError, TypeError) as exc:
             raise RulesError(f"malformed rule {raw!r}: {exc}") from exc
     return tuple(rules)
 
@@ -161,6 +358,7 @@ class Matcher:
     patterns: re.Pattern[str] | None  # all pattern rules, groups named r<index>
     prose_patterns: re.Pattern[str] | None  # the same without the "sentences": false rules
     word_rules: tuple[int, ...]
+    guarded: tuple[int, ...] = ()  # rules with `requires`: outside the alternation, tried alone
 
     def first(self, text: str) -> LineRule | None:
         if len(text) > MAX_RULE_CHARS:
@@ -171,6 +369,16 @@ class Matcher:
         m = regex.fullmatch(key) if regex is not None else None
         if m is not None and m.lastgroup:
             found = min(found, int(m.lastgroup[1:]))
+        prose = regex is self.prose_patterns
+        for index in self.guarded:
+            if index >= found:
+                break
+            rule = self.rules[index]
+            pattern = rule.pattern
+            tried = (rule.sentences or not prose) and rule.may_match(key)
+            if tried and pattern is not None and pattern.fullmatch(key):
+                found = index
+                break
         for index in self.word_rules:
             if index >= found:
                 break
@@ -184,7 +392,7 @@ def _combined(rules: tuple[LineRule, ...], prose: bool) -> re.Pattern[str] | Non
     parts = [
         f"(?P<r{i}>{r.pattern.pattern})"
         for i, r in enumerate(rules)
-        if r.pattern is not None and (r.sentences or not prose)
+        if r.pattern is not None and (r.sentences or not prose) and not r.requires
     ]
     return re.compile("|".join(parts), re.IGNORECASE) if parts else None
 
@@ -202,28 +410,40 @@ def matcher(strong: bool) -> Matcher:
         patterns=_combined(rules, prose=False),
         prose_patterns=_combined(rules, prose=True),
         word_rules=tuple(i for i, r in enumerate(rules) if r.words),
+        guarded=tuple(i for i, r in enumerate(rules) if r.requires and r.pattern is not None),
     )
 
 
 @cache
 def blocks() -> Blocks:
     raw = _json("blocks.json")
+    unknown = set(raw) - {"_doc", *BLOCK_FIELDS}
+    if unknown:
+        raise RulesError(f"blocks.json: unknown keys {sorted(unknown)}")
+    lists = {field: _merged_block_field(raw, field) for field in BLOCK_FIELDS}
     return Blocks(
-        headers=frozenset(key_of(h) for h in _thin(raw["headers"])),
-        header_patterns=tuple(_compile(p, "blocks.json") for p in _thin(raw["header_patterns"])),
-        labels=tuple(sorted((key_of(x) for x in _thin(raw["labels"])), key=len, reverse=True)),
-        truncation_marks=tuple(m.lower() for m in raw["truncation_marks"]),
-        comment_header=_required(raw["comment_headers"], "blocks.json comment_headers"),
-        comment_meta=_required(raw["comment_meta"], "blocks.json comment_meta"),
+        headers=frozenset(key_of(h) for h in lists["headers"]),
+        header_patterns=tuple(_compile(p, "blocks.json") for p in lists["header_patterns"]),
+        labels=tuple(sorted({key_of(x) for x in lists["labels"]}, key=lambda x: (-len(x), x))),
+        truncation_marks=tuple(dict.fromkeys(m.lower() for m in lists["truncation_marks"])),
+        comment_header=_required(lists["comment_headers"], "comment_headers"),
+        comment_meta=_required(lists["comment_meta"], "comment_meta"),
         # A name is told from "About us" by its capitals, so these patterns see the line's case.
-        author_header=_required(raw["author_headers"], "blocks.json author_headers", 0),
+        author_header=_required(lists["author_headers"], "author_headers", 0),
+        comment_hints=tuple(dict.fromkeys(h.lower() for h in lists["comment_hints"])),
+        header_pattern=_alternation(lists["header_patterns"], "header_patterns"),
     )
+
+
+_NEVER = re.compile(r"(?!)")
 
 
 def _required(patterns: list[str], where: str, flags: int = re.IGNORECASE) -> re.Pattern[str]:
     pattern = _alternation(patterns, where, flags)
     if pattern is None:
-        raise RulesError(f"{where} names no pattern")
+        if _config.phrase_ablation:  # the ablation may leave a list empty: it matches nothing
+            return _NEVER
+        raise RulesError(f"blocks: {where} names no pattern")
     return pattern
 
 
@@ -294,38 +514,6 @@ def stopword_hits(counts: dict[str, int], weighted: bool = False) -> list[tuple[
         for i in ids:
             hits[i] += share
     return list(zip(hits, codes, strict=True))
-
-
-# TEMPORARY shim until the per-language rules land with their own switch (branch lang).
-_ablation: tuple[float, int] = (0.0, 0)
-_dependents: list[Any] = []
-
-
-def configure(phrase_ablation: float = 0.0, seed: int = 0) -> None:
-    global _ablation
-    _ablation = (phrase_ablation, seed)
-    for f in (line_rules, matcher, blocks):
-        f.cache_clear()
-    for clear in _dependents:
-        clear()
-
-
-def register_cache(clear: Any) -> None:
-    _dependents.append(clear)
-
-
-def _kept(item: str) -> bool:
-    import hashlib
-
-    share, seed = _ablation
-    if not share:
-        return True
-    h = int(hashlib.blake2b(f"{seed}:{item}".encode(), digest_size=8).hexdigest(), 16)
-    return h / 2**64 >= share
-
-
-def _thin(x: Any) -> Any:
-    return [i for i in x if _kept(i)]
 
 
 def load_all() -> None:

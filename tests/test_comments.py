@@ -42,3 +42,17 @@ def test_the_thread_is_never_the_story_unless_nothing_comes_before_it() -> None:
     # A comment count above the story, with dates under it, does not hide the story.
     top = ["12 Comments", "March 12, 2024", "By Jane Doe | March 12, 2024", *STORY]
     assert [p.line for p in segment("\n".join(top)).body] == [5, 6, 7, 8]
+
+
+def test_comment_threads_in_other_languages() -> None:
+    # the headers, commenters' lines and dates of each language's file (rules/lang/*.json)
+    assert start([*STORY, "3 Kommentare", "Max Mustermann sagt:", "12. März 2024 um 9:41 Uhr"]) == 6
+    assert start([*STORY, "Schreibe einen Kommentar", "Anna", "vor 2 Stunden", "Antworten"]) == 6
+    assert start([*STORY, "2 comentarios", "Juan dice:", "hace 2 horas", "Responder"]) == 6
+    assert start([*STORY, "Laisser un commentaire", "Marie", "il y a 3 heures", "Répondre"]) == 6
+    assert start([*STORY, "Lascia un commento", "Nome *", "Email *"]) == 6
+    assert start([*STORY, "Deixe um comentário", "Nome *", "E-mail *"]) == 6
+    assert start([*STORY, "5 reacties", "Jan zegt:", "2 uur geleden"]) == 6
+    # a story line that names comments is no header, in any language
+    named = "Kommentare von Lesern zeigen, wie gespalten die Stadt ist."
+    assert start([*STORY, named, "Antworten"]) is None

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterator
 
 import pytest
 from hypothesis import given
@@ -73,14 +74,19 @@ def test_combined_matcher_equals_rules_tried_in_order(text: str, strong: bool) -
     assert match(text, strong) == _one_by_one(text, strong)
 
 
-_KEY_CHARS = st.sampled_from(list("aB1 ‘’‛“”„«»:.!|›»*•·▪►>-_\t\u00a0\u2028\x1c\x85\u3000İß"))
+_KEY_CHARS = st.sampled_from(
+    list("aB1 ‘’‛“”„«»:.!|›»*•·▪►>-_\t\u00a0\u2028\x1c\x85\u3000İß")
+    + list("\u00ad\u200b\u200c\u200d\u2060\ufeff")
+)
 
 
 @given(st.one_of(st.text(max_size=60), st.lists(_KEY_CHARS, max_size=30).map("".join)))
 def test_key_is_the_documented_form(text: str) -> None:
     # The definition, written as plainly as possible; key_of computes it faster.
     quotes = str.maketrans(dict.fromkeys("‘’‛", "'") | dict.fromkeys("“”„«»", '"'))
-    key = re.sub(r"^(?:[*+•·▪►>|-]\s*)+", "", text.lower().translate(quotes))
+    invisible = str.maketrans(dict.fromkeys("\u00ad\u200b\u200c\u200d\u2060\ufeff"))
+    plain = text.lower().translate(quotes).translate(invisible)
+    key = re.sub(r"^(?:[*+•·▪►>|-]\s*)+", "", plain)
     assert key_of(text) == re.sub(r"[\s:.!|›»]+$", "", key)
 
 
@@ -95,3 +101,98 @@ def test_a_line_of_markup_alone_is_removed_whatever_its_length() -> None:
         (3, Reason.OTHER, "markup"),
     ]
     assert [line.number for line in cleaned.kept] == [2]
+
+
+def test_invisible_characters_do_not_hide_a_word() -> None:
+    assert key_of("Schlag\u00adwörter:") == "schlagwörter"
+    assert key_of("\ufeffAdvertise\u200bment") == "advertisement"
+    assert match("Schlag\u00adwörter") == (Reason.NAVIGATION, "tag-list")
+    assert match("Adver\u00adtisement") == (Reason.ADVERT, "ad-slot")
+
+
+def _vocabulary() -> dict[str, frozenset[str]]:
+    """Every list the ablation draws from, by name, as loaded now."""
+    from segmenter import ruleset
+
+    found: dict[str, frozenset[str]] = {}
+    for rule in line_rules():
+        found[f"{rule.name} phrases"] = rule.phrases
+        found[f"{rule.name} words"] = rule.words
+        if rule.pattern is not None:
+            found[f"{rule.name} pattern"] = frozenset([rule.pattern.pattern])
+    b = ruleset.blocks()
+    found["headers"] = b.headers
+    found["labels"] = frozenset(b.labels)
+    found["truncation_marks"] = frozenset(b.truncation_marks)
+    found["comment_hints"] = frozenset(b.comment_hints)
+    return found
+
+
+@pytest.fixture
+def ablation() -> Iterator[None]:
+    from segmenter import ruleset
+
+    try:
+        yield
+    finally:
+        ruleset.configure()
+
+
+def test_the_phrase_ablation_is_off_by_default() -> None:
+    from segmenter import ruleset
+
+    assert ruleset.config() == ruleset.Config(phrase_ablation=0.0, seed=0)
+    assert ruleset.vocabulary(["a", "b", "c"], "any list") == ["a", "b", "c"]
+
+
+@pytest.mark.usefixtures("ablation")
+def test_the_phrase_ablation_drops_a_seeded_half_of_every_list() -> None:
+    from segmenter import ruleset
+
+    full = _vocabulary()
+    ruleset.configure(phrase_ablation=0.5, seed=0)
+    half = _vocabulary()
+    literal = [k for k in full if not k.endswith("pattern")]
+    kept = sum(len(half[k]) for k in literal)
+    total = sum(len(full[k]) for k in literal)
+    assert 0.45 * total <= kept <= 0.55 * total
+    for name in literal:
+        assert half[name] <= full[name], f"{name}: the ablation only removes"
+        if len(full[name]) >= 20:
+            assert 0.3 <= len(half[name]) / len(full[name]) <= 0.7, name
+    # every per-rule list is drawn on its own, so each of them loses about half
+    assert len(half["headers"]) < 0.6 * len(full["headers"])
+    # deterministic: the same seed draws the same entries, another seed others
+    ruleset.configure(phrase_ablation=0.5, seed=0)
+    assert _vocabulary() == half
+    ruleset.configure(phrase_ablation=0.5, seed=1)
+    assert _vocabulary() != half
+    # and off again is the full vocabulary, answers of the cleaner's memo included
+    ruleset.configure(phrase_ablation=1.0)
+    assert match("Advertisement") is None
+    ruleset.configure()
+    assert _vocabulary() == full
+    assert match("Advertisement") == (Reason.ADVERT, "ad-slot")
+
+
+def test_the_ablation_share_is_checked() -> None:
+    from segmenter import ruleset
+
+    with pytest.raises(ValueError, match="phrase_ablation"):
+        ruleset.configure(phrase_ablation=1.5)
+    assert ruleset.config().phrase_ablation == 0.0
+
+
+@pytest.mark.usefixtures("ablation")
+def test_an_ablation_that_leaves_nothing_still_loads() -> None:
+    from segmenter import ruleset
+
+    ruleset.configure(phrase_ablation=1.0, seed=3)
+    load_all()
+    assert match("Skip to main content") is None  # an English pattern: language vocabulary
+    assert match("© 2024 Example Media Ltd.") == (Reason.FOOTER, "footer-legal")  # a shape
+
+
+@pytest.mark.parametrize("text", CASES["weak_kept"])
+def test_no_weak_rule_names_story_lines_of_other_languages(text: str) -> None:
+    assert weak_reason(text) is None

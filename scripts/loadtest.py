@@ -4,7 +4,7 @@
     python scripts/loadtest.py [--seconds 60] [--connections 64] [--requests 100000]
                                [--pages mix|seeds|dev]
 
-1. starts `segmenter serve` (gunicorn, the project's defaults, 2 workers) on a free
+1. starts `segmenter serve` (granian, the project's defaults, 2 workers) on a free
    127.0.0.1 port;
 2. wrk POSTs a mix of real page texts (the seeds and tests/fixtures/pages, the seeds alone,
    or the ~300 seed-sized pages of ../shared/eval/dev.jsonl.gz, from many sites; all of them
@@ -14,7 +14,7 @@
    prints req/s, p50/p99 and errors, and the CPU time a request costs the service and wrk:
    on a shared machine latency varies from run to run, CPU per request much less;
 3. RSS of each worker before and after, and its growth;
-4. fault: kills one worker with SIGKILL under load, waits for gunicorn to replace it, then
+4. fault: kills one worker with SIGKILL under load, waits for granian to replace it, then
    runs wrk again and requires zero errors after the restart.
 Every request goes to 127.0.0.1; every loop is bounded in time.
 """

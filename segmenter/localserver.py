@@ -1,4 +1,4 @@
-"""A real `segmenter serve` (gunicorn) on a free loopback port, for the tests and the load
+"""A real `segmenter serve` (granian) on a free loopback port, for the tests and the load
 script: started, waited for until /readyz answers, and always stopped."""
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from dataclasses import dataclass
 @dataclass(frozen=True, slots=True)
 class LocalServer:
     base: str  # http://127.0.0.1:PORT
-    pid: int  # gunicorn's master
+    pid: int  # the server's main process; its children are the workers
 
 
 def free_port() -> int:

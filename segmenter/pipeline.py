@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import time
 from dataclasses import replace
 from typing import Any
 
 from .clean import clean
-from .errors import EmptyInputError, TooLargeError
+from .errors import BudgetError, EmptyInputError, TooLargeError
 from .features import page_stopwords
 from .fingerprint import simhash
 from .language import UNDETERMINED, detect, sample
@@ -93,15 +94,23 @@ def _check_lines(text: str, opts: Options) -> None:
         raise TooLargeError(f"the text has {lines} lines; the limit is {opts.max_lines}")
 
 
+def _check_budget(opts: Options) -> None:
+    if opts.deadline is not None and time.thread_time() > opts.deadline:
+        raise BudgetError("the request used up its CPU time budget")
+
+
 def _run(raw: str, opts: Options, id: str | None, source: str, url: str | None) -> Result:
     _check_chars(raw, opts)
     _check_lines(raw, opts)
     lines = split_lines(normalize_text(raw))
     if not any(line.text for line in lines):
         raise EmptyInputError("the input holds no text: every line is blank")
+    _check_budget(opts)
     cleaned = clean(lines)
+    _check_budget(opts)
     _, stops = page_stopwords([line.text for line in cleaned.kept])
     parts = split(cleaned, stops, opts, url)
+    _check_budget(opts)
     body_texts = [p.text for p in parts.body]
     if opts.detect_language:
         language = detect(sample(body_texts, opts.language_sample), opts.language_hint)

@@ -158,8 +158,8 @@ def main() -> int:
     if not shutil.which("wrk"):
         print("wrk is missing: apt-get install wrk", file=sys.stderr)
         return 2
-    # No recycling during the run, so RSS before and after belongs to the same worker.
-    env = {"SEGMENTER_MAX_REQUESTS": "0"}
+    # No replacing during the run, so RSS before and after belongs to the same worker.
+    env = {"SEGMENTER_MAX_RSS": "0", "SEGMENTER_LIFETIME": "0"}
     with running(workers=args.workers, env=env) as server:
         base = server.base
         with tempfile.TemporaryDirectory() as tmp:
@@ -177,12 +177,17 @@ def main() -> int:
             served_cpu = sum(cpu_seconds(pid) for pid in before) - served_cpu
             loader_cpu = children_cpu() - loader_cpu
             total, extra_runs = main_run["requests"], 0
+            # RSS after each run: a plateau is a working set, a steady climb a leak.
+            series = [(total, sum(rss_kb(pid) for pid in before))]
             deadline = time.monotonic() + 10 * args.seconds
             while total < args.requests and time.monotonic() < deadline:
                 more = run_wrk(base + "/segment", lua, 15, args.connections)
                 total += more["requests"]
                 main_run["errors"] += more["errors"]
                 extra_runs += 1
+                series.append(
+                    (total, sum(rss_kb(pid) for pid in before if Path(f"/proc/{pid}").exists()))
+                )
             after = {pid: rss_kb(pid) for pid in workers(server.pid)}
             print(
                 f"load: {args.seconds} s at {args.connections} connections, "
@@ -207,8 +212,12 @@ def main() -> int:
                     f"  worker {pid}: RSS {before[pid] / 1024:.1f} MB -> "
                     f"{after[pid] / 1024:.1f} MB ({growth:+.1f} %)"
                 )
+            print(
+                "  RSS of all workers by requests served: "
+                + ", ".join(f"{n / 1000:.0f}k {kb / 1024:.0f} MB" for n, kb in series)
+            )
             if set(before) != set(after):
-                print("  (workers were recycled by max_requests during the run)")
+                print("  (workers were replaced during the run)")
 
             # Fault: kill a worker under load; after its replacement is up, nothing may fail.
             victims = workers(server.pid)

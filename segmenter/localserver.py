@@ -36,16 +36,13 @@ def _ready(base: str) -> bool:
 
 
 @contextmanager
-def running(
-    workers: int = 2, env: dict[str, str] | None = None, timeout: float = 60
-) -> Iterator[LocalServer]:
-    """Start the service on 127.0.0.1, yield it once ready, stop it with SIGTERM (then KILL)."""
-    port = free_port()
-    cmd = [sys.executable, "-m", "segmenter.cli", "serve", "--host", "127.0.0.1"]
-    cmd += ["--port", str(port), "--workers", str(workers)]
+def serving(
+    cmd: list[str], base: str, env: dict[str, str] | None = None, timeout: float = 60
+) -> Iterator[subprocess.Popen[bytes]]:
+    """Run `cmd` (a server of the app listening at `base`), yield it once /readyz answers,
+    stop it with SIGTERM (then KILL)."""
     environment = dict(os.environ, SEGMENTER_LOG_LEVEL="warning", **(env or {}))
     proc = subprocess.Popen(cmd, env=environment, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + timeout
         while not _ready(base):
@@ -53,7 +50,7 @@ def running(
                 err = proc.stderr.read().decode() if proc.stderr and proc.poll() is not None else ""
                 raise RuntimeError(f"the service did not become ready: {err[-2000:]}")
             time.sleep(0.2)
-        yield LocalServer(base, proc.pid)
+        yield proc
     finally:
         proc.send_signal(signal.SIGTERM)
         try:
@@ -61,3 +58,16 @@ def running(
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait(timeout=30)
+
+
+@contextmanager
+def running(
+    workers: int = 2, env: dict[str, str] | None = None, timeout: float = 60
+) -> Iterator[LocalServer]:
+    """`segmenter serve` on a free 127.0.0.1 port, once ready; stopped with SIGTERM."""
+    port = free_port()
+    cmd = [sys.executable, "-m", "segmenter.cli", "serve", "--host", "127.0.0.1"]
+    cmd += ["--port", str(port), "--workers", str(workers)]
+    base = f"http://127.0.0.1:{port}"
+    with serving(cmd, base, env, timeout) as proc:
+        yield LocalServer(base, proc.pid)

@@ -16,17 +16,17 @@ from typing import Any
 
 from .config import Settings
 
-# granian's own defaults, kept explicit where a probe depends on them.
-# backpressure: requests one worker takes on at once (each on a Python thread); past it the
-# worker stops accepting and the kernel queue or the sibling worker holds new connections.
-# 64 covers the load test's 64 connections on one worker and 16 slowloris connections
-# besides (issue 18's probe); granian's default (backlog / workers, 512) gave the same
-# figures here but lets a flood of slow bodies start 256 threads a worker.
-BACKPRESSURE = 128
+# blocking_threads: Python threads a worker runs the app on. The app reads a request's body on
+# its thread, so a client trickling its body holds one: with 2 threads, 8 such clients made a
+# normal POST wait 13.5 s; with 64, 0.01 s. Each thread may hold a body of up to
+# SEGMENTER_MAX_BYTES, so the count also bounds a worker's memory, which granian's default
+# (256 with 2 workers) bounds four times less tightly. backpressure: requests a worker takes
+# on at once; the rest wait in the kernel's queue. wrk, 64 connections, the seed pages, 15 s
+# each on a shared machine (load 15-20): 2/64: 473 req/s, p99 596 ms; 64/128: 787 req/s, p99
+# 335 ms; 256/512 (granian's defaults): 848 req/s, p99 263 ms; CPU a request 1.8-2.0 ms in
+# all: the same within this machine's noise.
 BLOCKING_THREADS = 64
-# A SIGKILLed worker is replaced at once (granian waits `respawn_interval` only when it
-# replaces a live worker, for RSS or lifetime, so that the new one is up before the old stops).
-RESPAWN_INTERVAL_S = 1.0
+BACKPRESSURE = 128
 
 
 def granian_options(settings: Settings) -> dict[str, Any]:
@@ -51,8 +51,10 @@ def granian_options(settings: Settings) -> dict[str, Any]:
             header_read_timeout=max(1, min(settings.client_timeout, 60)) * 1000,
             keep_alive=settings.keepalive,
         ),
+        # A dead worker (SIGKILL, OOM) is replaced at once. A live one replaced for its RSS or
+        # lifetime stops granian's `respawn_interval` (3.5 s) after its successor starts, and
+        # a worker takes 1.9-2.2 s here to import and warm up: the default leaves it time.
         "respawn_failed_workers": True,
-        "respawn_interval": RESPAWN_INTERVAL_S,
         "workers_max_rss": settings.max_rss or None,
         # granian samples RSS every 30 s by default: a leak is caught within a minute.
         "workers_lifetime": settings.lifetime or None,

@@ -16,17 +16,21 @@ from typing import Any
 
 from .config import Settings
 
-# blocking_threads: Python threads a worker runs the app on. The app reads a request's body on
-# its thread, so a client trickling its body holds one: with 2 threads, 8 such clients made a
-# normal POST wait 13.5 s; with 64, 0.01 s. Each thread may hold a body of up to
-# SEGMENTER_MAX_BYTES, so the count also bounds a worker's memory, which granian's default
-# (256 with 2 workers) bounds four times less tightly. backpressure: requests a worker takes
-# on at once; the rest wait in the kernel's queue. wrk, 64 connections, the seed pages, 15 s
-# each on a shared machine (load 15-20): 2/64: 473 req/s, p99 596 ms; 64/128: 787 req/s, p99
-# 335 ms; 256/512 (granian's defaults): 848 req/s, p99 263 ms; CPU a request 1.8-2.0 ms in
-# all: the same within this machine's noise.
-BLOCKING_THREADS = 64
-BACKPRESSURE = 128
+# blocking_threads: Python threads a worker runs the app on; backpressure: requests a worker
+# takes on at once (the rest wait in the kernel's queue). The app reads a request's body on its
+# thread and granian's WSGI input has no read deadline, so a client that stalls in its body
+# holds a thread until it closes: the threads of all workers are the number of stalled
+# clients that stop the service. With 64 threads a worker (backpressure 128), 100 stalled
+# bodies left a normal POST at 0.03 s and 160 stopped it (30 s timeout); with 2 threads, 8
+# clients trickling bodies made it wait 13.5 s. Hence granian's own defaults for WSGI, which
+# are the largest it suggests: backpressure = backlog / workers (512 with 2 workers) and half
+# as many threads. Idle threads exit after 30 s. The cost: each thread may hold a body of
+# up to SEGMENTER_MAX_BYTES. wrk, 64 connections, the seed pages, 15 s each (shared machine,
+# load 15-20): 64/128 787 req/s, p99 335 ms; 256/512 848 req/s, p99 263 ms; CPU a request
+# 1.8-2.0 ms in both.
+BACKLOG = 1024
+BACKPRESSURE = None  # granian: backlog // workers
+BLOCKING_THREADS = None  # granian: backpressure // 2 for WSGI
 
 
 def granian_options(settings: Settings) -> dict[str, Any]:
@@ -43,6 +47,7 @@ def granian_options(settings: Settings) -> dict[str, Any]:
         "workers": settings.workers,
         "http": HTTPModes.http1,
         "websockets": False,
+        "backlog": BACKLOG,
         "backpressure": BACKPRESSURE,
         "blocking_threads": BLOCKING_THREADS,
         "http1_settings": HTTP1Settings(

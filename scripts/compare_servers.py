@@ -120,6 +120,13 @@ def row(name: str, seconds: int) -> dict[str, str]:
         with probes.slowloris(base, clients=8, seconds=20):
             took = [probes.timed_post(base) for _ in range(3)]
         result["slowloris: normal POST, worst"] = f"{max(took):.2f} s"
+        with probes.stalled_bodies(base, clients=200):
+            try:
+                result["200 stalled bodies: normal POST"] = (
+                    f"{probes.timed_post(base, limit_s=10):.2f} s"
+                )
+            except (OSError, AssertionError) as exc:  # no answer, or not a 200
+                result["200 stalled bodies: normal POST"] = type(exc).__name__
         seen = probes.oversize(base)
         result["11 MiB: urllib / http.client"] = f"{seen['urllib']} / {seen['http.client']}"
         cut = head + b"Content-Length: 1000\r\n\r\n" + b"x" * 84

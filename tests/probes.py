@@ -57,12 +57,14 @@ def raw(base: str, request: bytes, half_close: bool = False, limit_s: float = 10
         return read_answer(s, limit_s)
 
 
-def timed_post(base: str, body: bytes | None = None, path: str = "/segment") -> float:
+def timed_post(
+    base: str, body: bytes | None = None, path: str = "/segment", limit_s: float = 30
+) -> float:
     """A normal client: a ~5 KB POST with its headers and body in two sends, as http.client
     sends them; the seconds until its whole 200 answer."""
     body = SEED.read_bytes() if body is None else body
     started = time.monotonic()
-    conn = http.client.HTTPConnection(*address(base), timeout=30)
+    conn = http.client.HTTPConnection(*address(base), timeout=limit_s)
     try:
         conn.request("POST", path, body=body, headers={"Content-Type": "text/plain"})
         response = conn.getresponse()
@@ -72,6 +74,24 @@ def timed_post(base: str, body: bytes | None = None, path: str = "/segment") -> 
     finally:
         conn.close()
     return time.monotonic() - started
+
+
+@contextlib.contextmanager
+def stalled_bodies(base: str, clients: int = 200) -> Iterator[None]:
+    """`clients` connections that send their headers and the start of a 1000-byte body, then
+    nothing, for as long as the block runs."""
+    head = b"POST /segment HTTP/1.1\r\nHost: x\r\nContent-Type: text/plain\r\n"
+    stalled = []
+    try:
+        for _ in range(clients):
+            s = connect(base)
+            s.sendall(head + b"Content-Length: 1000\r\n\r\nonly the start")
+            stalled.append(s)
+        time.sleep(0.5)
+        yield
+    finally:
+        for s in stalled:
+            s.close()
 
 
 @contextlib.contextmanager

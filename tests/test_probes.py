@@ -51,17 +51,8 @@ def test_two_hundred_clients_stalled_in_their_bodies_leave_a_normal_client_serve
     """Each holds one of a worker's threads until it closes (granian's WSGI input has no read
     deadline): 64 threads a worker fell to 160 of them; granian's 256 take 200 in their
     stride (segmenter/server.py)."""
-    stalled = []
-    try:
-        for _ in range(200):
-            s = probes.connect(live_server)
-            s.sendall(HEAD + b"Content-Length: 1000\r\n\r\nonly the start")
-            stalled.append(s)
-        time.sleep(0.5)
-        assert probes.timed_post(live_server) < 1.0
-    finally:
-        for s in stalled:
-            s.close()
+    with probes.stalled_bodies(live_server, clients=200):
+        assert probes.timed_post(live_server, limit_s=10) < 1.0
 
 
 @pytest.mark.parametrize("client", ["urllib", "http.client"])
@@ -108,6 +99,18 @@ def test_a_multi_member_gzip_body_is_read_whole(live_server: str) -> None:
     assert probes.status_of(answer) == 200
     result = json.loads(answer.split(b"\r\n\r\n", 1)[1])
     assert result["stats"]["lines"] == 2
+
+
+def test_gzip_members_count_against_the_limit_together() -> None:
+    """Two members of 150 KB under a 200 KB limit: each fits, together they do not."""
+    from segmenter.web import create_app
+
+    client = create_app({"max_bytes": 200_000}).test_client()
+    data = probes.gzip_members(b"a line\n" * 21_000, b"a line\n" * 21_000)
+    r = client.post(
+        "/segment", data=data, headers={"Content-Encoding": "gzip", "Content-Type": "text/plain"}
+    )
+    assert r.status_code == 413 and "inflates past 200000" in r.get_json()["detail"]
 
 
 def test_a_lone_surrogate_is_a_400_and_a_batch_answers_the_others(live_server: str) -> None:

@@ -22,13 +22,14 @@ from .config import Settings
 # holds a thread until it closes: the threads of all workers are the number of stalled
 # clients that stop the service. With 64 threads a worker (backpressure 128), 100 stalled
 # bodies left a normal POST at 0.03 s and 160 stopped it (30 s timeout); with 2 threads, 8
-# clients trickling bodies made it wait 13.5 s. Hence granian's own defaults for WSGI, which
-# are the largest it suggests: backpressure = backlog / workers (512 with 2 workers) and half
-# as many threads. Idle threads exit after 30 s. The cost: each thread may hold a body of
+# clients trickling bodies made it wait 13.5 s. Hence granian's own defaults for WSGI:
+# backpressure = backlog / workers (512 with 2 workers) and half as many threads (granian
+# warns at start that this is many for the cores; most of them wait on a client, without the
+# GIL). Idle threads exit after 30 s. The cost: each thread may hold a body of
 # up to SEGMENTER_MAX_BYTES. wrk, 64 connections, the seed pages, 15 s each (shared machine,
 # load 15-20): 64/128 787 req/s, p99 335 ms; 256/512 848 req/s, p99 263 ms; CPU a request
 # 1.8-2.0 ms in both.
-BACKLOG = 1024
+BACKLOG = 1024  # granian's default, explicit: backpressure is derived from it
 BACKPRESSURE = None  # granian: backlog // workers
 BLOCKING_THREADS = None  # granian: backpressure // 2 for WSGI
 
@@ -51,8 +52,8 @@ def granian_options(settings: Settings) -> dict[str, Any]:
         "backpressure": BACKPRESSURE,
         "blocking_threads": BLOCKING_THREADS,
         "http1_settings": HTTP1Settings(
-            # The whole of a request's headers must arrive within this time, however it
-            # trickles in (granian's limit is 60 s); the body is the app's (web._read_body).
+            # The whole of a request's headers must arrive within this time, however they
+            # trickle in (granian's limit is 60 s). A body has no deadline: docs/service.md.
             header_read_timeout=max(1, min(settings.client_timeout, 60)) * 1000,
             keep_alive=settings.keepalive,
         ),
@@ -60,8 +61,8 @@ def granian_options(settings: Settings) -> dict[str, Any]:
         # lifetime stops granian's `respawn_interval` (3.5 s) after its successor starts, and
         # a worker takes 1.9-2.2 s here to import and warm up: the default leaves it time.
         "respawn_failed_workers": True,
-        "workers_max_rss": settings.max_rss or None,
         # granian samples RSS every 30 s by default: a leak is caught within a minute.
+        "workers_max_rss": settings.max_rss or None,
         "workers_lifetime": settings.lifetime or None,
         # SIGTERM: a worker finishes its requests in flight, for at most this long.
         "workers_kill_timeout": 30,

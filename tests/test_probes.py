@@ -5,6 +5,7 @@ other servers for docs/service.md)."""
 
 from __future__ import annotations
 
+import contextlib
 import gzip
 import json
 import os
@@ -34,8 +35,10 @@ def children(pid: int) -> list[int]:
 
 @pytest.fixture(scope="module")
 def tight() -> Iterator[LocalServer]:
-    """A server of its own for the probes that stop or kill a worker, with a 1 s budget."""
-    with running(workers=2, env={"SEGMENTER_BUDGET": "1"}) as server:
+    """A server of its own for the probes that kill a worker, with a 1 s budget and 2 s for a
+    request's headers."""
+    env = {"SEGMENTER_BUDGET": "1", "SEGMENTER_CLIENT_TIMEOUT": "2"}
+    with running(workers=2, env=env) as server:
         yield server
 
 
@@ -206,6 +209,22 @@ def test_eight_parallel_clients_get_byte_identical_answers(live_server: str) -> 
         answers = list(pool.map(lambda _: get(live_server + "/segment", seed), range(32)))
     assert {status for status, _ in answers} == {200}
     assert len({body for _, body in answers}) == 1
+
+
+def test_headers_trickling_in_are_cut_off_at_the_deadline_however_they_trickle(
+    tight: LocalServer,
+) -> None:
+    """A byte of header every 0.2 s: the deadline is on all of the headers, so it does not
+    start again with each byte (the old worker's did)."""
+    with probes.connect(tight.base) as s:
+        s.sendall(b"POST /segment HTTP/1.1\r\n")
+        started = time.monotonic()
+        with contextlib.suppress(OSError):
+            while time.monotonic() - started < 10:
+                s.sendall(b"X")
+                time.sleep(0.2)
+        closed_after = time.monotonic() - started
+    assert 1.5 < closed_after < 4, closed_after
 
 
 def test_a_request_over_its_budget_is_a_503_with_retry_after(tight: LocalServer) -> None:

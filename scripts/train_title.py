@@ -16,24 +16,22 @@ from typing import Any
 
 import numpy as np
 from sklearn.model_selection import GroupKFold
-from train_lines import add_tree_options, boosted, export, write
+from train_lines import add_tree_options, boosted, export, rendering, write
 
 from segmenter import title
-from segmenter.clean import clean
 from segmenter.evaluate import norm_title, read_jsonl
-from segmenter.features import page_stopwords
-from segmenter.normalize import normalize_text, split_lines
 from segmenter.options import Options
+from segmenter.pipeline import prepare
 from segmenter.split import locate
 from segmenter.trees import from_json
 
 
 class Page:
     def __init__(self, record: dict[str, Any], options: Options) -> None:
-        cleaned = clean(split_lines(normalize_text(record["text"])))
-        _, stops = page_stopwords([line.text for line in cleaned.kept])
-        story = locate(cleaned, stops, options)
-        found = title.candidates(cleaned.kept, story, stops, record.get("url") or None)
+        page = prepare(record["text"])
+        cleaned, stops, marks = page.cleaned, page.stops, page.reading.marks
+        story = locate(cleaned, stops, options, marks=marks)
+        found = title.candidates(cleaned.kept, story, stops, record.get("url") or None, marks)
         gold = norm_title(record["gold"]["title"])
         self.record = record
         self.x = np.array([v for _, v in found], dtype=float).reshape(-1, len(title.FEATURES))
@@ -54,14 +52,15 @@ def fit(pages: list[Page], args: argparse.Namespace) -> dict[str, Any]:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("data")
+    ap.add_argument("data", nargs="+", help="labelled JSONL files (one per rendering)")
     add_tree_options(ap)
     ap.set_defaults(trees=150, depth=5)
     args = ap.parse_args(argv)
     options = Options()
     pages = [
         Page(r, options)
-        for r in read_jsonl(args.data)
+        for path in args.data
+        for r in read_jsonl(path)
         if r["gold"].get("title") and r["gold"].get("title_in_text", True) is not False
     ]
     groups = [p.record.get("domain") or p.record["id"] for p in pages]
@@ -77,12 +76,17 @@ def main(argv: list[str] | None = None) -> int:
                 hit = float(page.y[best] == 1 and ratings[best] >= title._MIN_LOGIT)
             hits["overall"].append(hit)
             hits[page.record["dataset"]].append(hit)
+            hits[f"renderer={rendering(page.record)}"].append(hit)
     print(f"site-grouped {args.folds}-fold cross-validation, {len(pages)} pages with a title:")
-    print(f"{'group':<14}{'n':>6}{'title_em':>10}")
+    print(f"{'group':<22}{'n':>6}{'title_em':>10}")
+    cv: dict[str, dict[str, float]] = {}
     for group in sorted(hits):
-        print(f"{group:<14}{len(hits[group]):>6}{sum(hits[group]) / len(hits[group]):>10.4f}")
+        em = sum(hits[group]) / len(hits[group])
+        cv[group] = {"title_em": round(em, 4), "pages": len(hits[group])}
+        print(f"{group:<22}{len(hits[group]):>6}{em:>10.4f}")
     if args.write:
-        write(fit(pages, args), title.MODEL)
+        figures = {"folds": args.folds, "arrangements": 1, "figures": cv}
+        write(fit(pages, args), title.MODEL, args, figures)
     return 0
 
 

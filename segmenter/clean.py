@@ -11,7 +11,7 @@ import re
 from functools import lru_cache
 
 from .options import MEMO_LINES
-from .ruleset import MAX_RULE_CHARS, blocks, key_of, matcher
+from .ruleset import MAX_RULE_CHARS, blocks, key_of, matcher, register_cache
 from .types import Cleaned, Line, Reason, Removed
 
 
@@ -30,6 +30,7 @@ def _match(text: str, strong: bool) -> tuple[Reason, str] | None:
 # The same lines are asked about by the splitter, the title finder and the teaser parser; the
 # answer depends on the text alone, so a bounded memo changes no output.
 _cached_match = lru_cache(maxsize=MEMO_LINES)(_match)
+register_cache(_cached_match.cache_clear)  # the phrase ablation changes the answers
 
 
 def weak_reason(text: str) -> tuple[Reason, str] | None:

@@ -56,6 +56,10 @@ _COUNTED = {
     "with_rate": "n_with",
 }
 _BOUNDARY_MIN, _BOUNDARY_MAX = 8, 40
+# Markdown records (meta.renderer html2text-*): a link or image counts as its text and bold
+# marks as nothing, as the shared scorer reads them.
+_MD_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
+_MD_STRONG = re.compile(r"(\*\*|__)")
 
 
 def tokens(text: str | None) -> list[str]:
@@ -110,8 +114,23 @@ def _contains(hay: Sequence[str], needle: Sequence[str]) -> bool:
     return any(hay[i : i + n] == needle for i in range(len(hay) - n + 1)) if n else True
 
 
+def demarkdown(x: Any) -> Any:
+    """A predicted piece of a Markdown record as the shared scorer reads it."""
+    if isinstance(x, dict):
+        return {**x, "text": demarkdown(x.get("text"))} if "text" in x else x
+    if isinstance(x, list):
+        return [demarkdown(y) for y in x]
+    if isinstance(x, str):
+        return _MD_STRONG.sub("", _MD_LINK.sub(r"\1", x))
+    return x
+
+
 def score_record(gold_record: Mapping[str, Any], pred: Mapping[str, Any]) -> dict[str, float]:
     """The metrics of one record (only those that apply to it)."""
+    if str((gold_record.get("meta") or {}).get("renderer", "")).startswith("html2text"):
+        pred = {
+            k: demarkdown(v) if k in ("body", "title", "teasers") else v for k, v in pred.items()
+        }
     gold = gold_record.get("gold") or {}
     paragraphs = gold.get("body") or []
     if isinstance(paragraphs, str):

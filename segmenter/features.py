@@ -10,14 +10,20 @@ from functools import lru_cache
 
 from .clean import header_rule, weak_reason
 from .options import MEMO_LINES
-from .ruleset import blocks, stopword_hits, stopwords
+from .ruleset import blocks, register_cache, stopword_hits, stopwords
 from .types import Reason
 
 _TOKEN = re.compile(r"\w+")
 # Scripts written without spaces between words: a line's length in characters, not its token
 # count, says how much text it holds.
-_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af]")
-_SENTENCE_END = re.compile(r"[.!?:;。！？」』”\"')\]]$")
+# Thai, Lao, Khmer and Myanmar are written without spaces too.
+_CJK = re.compile(
+    r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af"
+    r"\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff]"
+)
+_SENTENCE_END = re.compile(r"[.!?:;。！？」』”\"')\]।။។]$")
+# Thai and Lao mark no sentence's end: a long line of them ends one as far as shape can tell.
+_UNMARKED_SCRIPT = re.compile(r"[\u0e00-\u0eff]")
 # A token (a maximal run of \w) that starts with a capital letter or a digit.
 _TOKEN_CAPITALISED = re.compile(r"(?<!\w)[A-Z0-9]")
 _QUOTE_CHARS = "‘’'\"“”«»"
@@ -100,7 +106,8 @@ def features(text: str, stops: frozenset[str]) -> Features:
     return Features(
         words=words,
         stop_density=sum(map(stops.__contains__, tokens)) / n,
-        sentence_end=bool(_SENTENCE_END.search(text)),
+        sentence_end=bool(_SENTENCE_END.search(text))
+        or (cjk and words >= 12 and _UNMARKED_SCRIPT.search(text[-1:]) is not None),
         capitalised=len(_TOKEN_CAPITALISED.findall(text)) / n,
         kicker=kicker_of(text),
         truncation_mark=low.endswith(blocks().truncation_marks),
@@ -111,3 +118,7 @@ def features(text: str, stops: frozenset[str]) -> Features:
         separators=bool(_SEPARATORS.search(text, 0, _HEAD_CHARS)),
         digit_share=len(_DIGIT.findall(text, 0, _HEAD_CHARS)) / max(1, min(len(text), _HEAD_CHARS)),
     )
+
+
+# A line's features depend on the rules: a switch of the vocabulary (evaluation only) clears them.
+register_cache(features.cache_clear)

@@ -4,16 +4,15 @@
 The rule-based score (`split.line_score`) finds a first story run; this model then rates
 every line with what the rules cannot weigh together (how far the line stands from that run,
 whether its neighbours are prose, whether closing residue lies between), and the story run is
-found again on its log-odds. Weights are package data (`rules/line_model.json`), written by
+found again on its log-odds. Weights are package data (`models/line/`), written by
 `scripts/train_lines.py` from a labelled corpus with site-grouped cross-validation; inference
 walks the trees for all lines of a page at once in numpy.
 """
 
 from __future__ import annotations
 
-import math
 from bisect import bisect_right
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from itertools import groupby
 from typing import Any
 
@@ -21,6 +20,7 @@ import numpy as np
 
 from . import trees
 from .features import Features
+from .reading import NO_MARKS, Marks
 from .teasers import is_kicker_teaser
 from .trees import Trees
 from .types import Line, Reason
@@ -28,13 +28,8 @@ from .types import Line, Reason
 _WINDOW = 2  # neighbours on each side whose prose share is a feature
 _FAR = 50.0  # lines: distances beyond this count as "far"
 
-FEATURES = (
-    "log_words",
-    "long",
-    "stop_density",
-    "sentence_end",
-    "capitalised",
-    "title_case_short",
+# The line's own signals, in the order `vectors` reads them off its Features.
+_OWN = (
     "truncation_mark",
     "kicker_teaser",
     "header",
@@ -45,6 +40,15 @@ FEATURES = (
     "ends_colon",
     "separators",
     "digit_share",
+)
+FEATURES = (
+    "log_words",
+    "long",
+    "stop_density",
+    "sentence_end",
+    "capitalised",
+    "title_case_short",
+    *_OWN,
     "repeated",
     "rule_score",
     "in_run",
@@ -75,10 +79,13 @@ FEATURES = (
     "block_ahead",
     "block_behind",
     "opens_block",
+    "link_share",
+    "heading",
+    "window_links",
 )
 
 
-MODEL = "line_model.json"
+MODEL = "line"
 
 
 def load() -> Trees:
@@ -128,21 +135,21 @@ def vectors(
     removed: Sequence[int],
     opens: Sequence[bool],
     repeated: Sequence[bool],
+    marks: Mapping[int, Marks] | None = None,
 ) -> np.ndarray[Any, np.dtype[np.float64]]:
-    """One feature vector per kept line (a row), in the order of FEATURES. `run` is the
+    """One feature vector per kept line (a row), its columns named by FEATURES. `run` is the
     rule-based story run over `kept`: (start, end of its best run, end after its extension);
     `closers` and `removed` are the sorted numbers of closing-residue and of all removed lines;
     `opens` and `repeated` say, per kept line, whether it opens a teaser block and whether its
-    text recurs on the page.
+    text recurs on the page; `marks` what a renderer's marks said of a line (reading.py).
 
     Column by column in numpy: a line at a time, a page of a hundred lines took 0.8 ms."""
     n = len(kept)
     start, best_end, end = run
-    out = np.empty((n, len(FEATURES)))
     if not n:
-        return out
-    # What each line says by itself: FEATURES from "truncation_mark" to "digit_share", then
-    # what the other features are computed from.
+        return np.empty((0, len(FEATURES)))
+    marks = marks or {}
+    col: dict[str, Any] = {}
     own = np.array(
         [
             (
@@ -166,7 +173,8 @@ def vectors(
         ],
         dtype=np.float64,
     ).reshape(n, 15)
-    out[:, 6:16] = own[:, :10]
+    for i, name in enumerate(_OWN):
+        col[name] = own[:, i]
     cjk, words, stop, sentence, capitalised = own[:, 5], *own[:, 10:14].T
     numbers = own[:, 14]
     k = np.arange(n, dtype=np.float64)
@@ -182,22 +190,22 @@ def vectors(
     in_run = 1.0 - before - after
     extension = ((best_end <= k) & (k < end)).astype(np.float64)
 
-    out[:, 0] = [math.log1p(w) for w in words.tolist()]
-    out[:, 1] = capped / 80.0
-    out[:, 2] = stop
-    out[:, 3] = sentence
-    out[:, 4] = capitalised
-    out[:, 5] = (capitalised >= 0.7) & (words <= 12)
-    out[:, 16] = repeated
-    out[:, 17] = np.minimum(np.maximum(scores, -8.0), 6.0) / 6.0  # np.clip: 3x the time
-    out[:, 18] = in_run
-    out[:, 19] = before
-    out[:, 20] = after
-    out[:, 21] = np.minimum(start - k, _FAR) / _FAR * before
-    out[:, 22] = np.minimum(k - end + 1, _FAR) / _FAR * after
-    out[:, 23] = k / max(1, n - 1)
-    out[:, 24] = above / total
-    out[:, 25] = (total - above - prose_words) / total
+    col["log_words"] = np.log1p(words)
+    col["long"] = capped / 80.0
+    col["stop_density"] = stop
+    col["sentence_end"] = sentence
+    col["capitalised"] = capitalised
+    col["title_case_short"] = (capitalised >= 0.7) & (words <= 12)
+    col["repeated"] = repeated
+    col["rule_score"] = np.minimum(np.maximum(scores, -8.0), 6.0) / 6.0  # np.clip: 3x the time
+    col["in_run"] = in_run
+    col["before_run"] = before
+    col["after_run"] = after
+    col["dist_before"] = np.minimum(start - k, _FAR) / _FAR * before
+    col["dist_after"] = np.minimum(k - end + 1, _FAR) / _FAR * after
+    col["position"] = k / max(1, n - 1)
+    col["prose_above"] = above / total
+    col["prose_below"] = (total - above - prose_words) / total
     # Residue between a line and its neighbours: how many removed (or closing) lines there are
     # up to each line number, compared.
     previous = np.concatenate(([0.0], numbers[:-1]))
@@ -205,39 +213,54 @@ def vectors(
     r = np.searchsorted(
         removed, np.concatenate((previous, numbers - 1, numbers, following - 1)), side="right"
     ).reshape(4, n)
-    out[:, 26] = r[1] > r[0]
-    out[:, 27] = r[3] > r[2]
+    col["gap_before"] = r[1] > r[0]
+    col["gap_after"] = r[3] > r[2]
     last_run = kept[end - 1].number if end > 0 else 0
     c = np.searchsorted(
         closers, np.concatenate((previous, numbers, following, [last_run])), "right"
     )
     c_previous, c_here, c_following = c[:n], c[n : 2 * n], c[2 * n : 3 * n]
-    out[:, 28] = c_here > c_previous
-    out[:, 29] = c_following > c_here
-    out[:, 30] = (c_here > c[-1]) * after
+    col["closer_before"] = c_here > c_previous
+    col["closer_after"] = c_following > c_here
+    col["closer_since_run"] = (c_here > c[-1]) * after
     # Prose share of the _WINDOW neighbours on each side.
     padded = np.concatenate((np.zeros(_WINDOW), prose, np.zeros(_WINDOW)))
     around = np.convolve(padded, np.ones(2 * _WINDOW + 1), mode="valid") - prose
     neighbours = np.minimum(n, k + _WINDOW + 1) - np.maximum(0, k - _WINDOW) - 1
-    out[:, 31] = around / np.maximum(1, neighbours)
-    out[:, 32] = np.concatenate(([0.0], prose[:-1]))
-    out[:, 33] = np.concatenate((prose[1:], [0.0]))
-    out[:, 34] = np.concatenate(([0.0], short[:-1]))
-    out[:, 35] = np.concatenate((short[1:], [0.0]))
-    out[:, 36] = short * after
-    out[:, 37] = short * before
-    out[:, 38] = prose * in_run
-    out[:, 39] = extension
-    out[:, 40] = extension * (1.0 if end == n and best_end < n else 0.0)
+    col["window_prose"] = around / np.maximum(1, neighbours)
+    col["prev_prose"] = np.concatenate(([0.0], prose[:-1]))
+    col["next_prose"] = np.concatenate((prose[1:], [0.0]))
+    col["prev_short"] = np.concatenate(([0.0], short[:-1]))
+    col["next_short"] = np.concatenate((short[1:], [0.0]))
+    col["short_after_run"] = short * after
+    col["short_before_run"] = short * before
+    col["prose_in_run"] = prose * in_run
+    col["in_extension"] = extension
+    col["extension_to_page_end"] = extension * (1.0 if end == n and best_end < n else 0.0)
     # Link lists set inside a story (related headlines, a table of contents) are runs of
     # list-marked lines.
-    out[:, 41] = [math.log1p(size) for size in _runs((out[:, 12] > 0).tolist())]
+    col["list_run"] = np.log1p(_runs((col["list_mark"] > 0).tolist()))
     prose_lengths = sorted(words[prose > 0].tolist())
     median = prose_lengths[len(prose_lengths) // 2] if prose_lengths else 20
-    out[:, 42] = np.minimum(words / median, 4.0)
+    col["words_to_median"] = np.minimum(words / median, 4.0)
     # Where teaser blocks open after the rule run (a header, a kicker item, a title over a cut
     # lede): a story runs up to the first of them, whatever residue interrupts it on the way.
     # Inside the run such lines are the story's own (a "Note:" line, a "Related:" link).
-    out[:, 43], out[:, 44] = _distances([j for j in range(best_end, n) if opens[j]], n)
-    out[:, 45] = opens
+    col["block_ahead"], col["block_behind"] = _distances(
+        [j for j in range(best_end, n) if opens[j]], n
+    )
+    col["opens_block"] = opens
+    # What a renderer's marks said: a line of links is a menu or a teaser list whatever its
+    # words, and a heading is a title or a section's header.
+    unit_marks = [marks.get(line.number, NO_MARKS) for line in kept]
+    link = np.array([m.link_share for m in unit_marks], dtype=np.float64)
+    col["link_share"] = link
+    col["heading"] = np.array([m.heading > 0 for m in unit_marks], dtype=np.float64)
+    padded_link = np.concatenate((np.zeros(_WINDOW), link, np.zeros(_WINDOW)))
+    col["window_links"] = (
+        np.convolve(padded_link, np.ones(2 * _WINDOW + 1), mode="valid") - link
+    ) / np.maximum(1, neighbours)
+    out = np.empty((n, len(FEATURES)))
+    for i, name in enumerate(FEATURES):
+        out[:, i] = col[name]
     return out

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import Any
 
 from .clean import clean
@@ -14,8 +14,9 @@ from .language import UNDETERMINED, detect, sample
 from .markup import html_to_text
 from .normalize import count_lines, decode, normalize_text, split_lines
 from .options import DEFAULT_OPTIONS, Options
+from .reading import Reading, read, restore
 from .split import split
-from .types import Result
+from .types import Cleaned, Line, Result
 
 
 def segment(
@@ -99,18 +100,38 @@ def _check_budget(opts: Options) -> None:
         raise BudgetError("the request used up its CPU time budget")
 
 
-def _run(raw: str, opts: Options, id: str | None, source: str, url: str | None) -> Result:
-    _check_chars(raw, opts)
-    _check_lines(raw, opts)
+@dataclass(frozen=True, slots=True)
+class Prepared:
+    """A page up to the split: its input lines, what they say (reading.py), the residue the
+    cleaner removed, and the stop words of its language."""
+
+    lines: tuple[Line, ...]
+    reading: Reading
+    cleaned: Cleaned
+    stops: frozenset[str]
+
+
+def prepare(raw: str) -> Prepared:
+    """Normalize, split into lines, read and clean a page's text (the split's input)."""
     lines = split_lines(normalize_text(raw))
     if not any(line.text for line in lines):
         raise EmptyInputError("the input holds no text: every line is blank")
-    _check_budget(opts)
-    cleaned = clean(lines)
-    _check_budget(opts)
+    reading = read(lines)
+    cleaned = clean(reading.units)
     _, stops = page_stopwords([line.text for line in cleaned.kept])
-    parts = split(cleaned, stops, opts, url)
+    return Prepared(lines, reading, cleaned, stops)
+
+
+def _run(raw: str, opts: Options, id: str | None, source: str, url: str | None) -> Result:
+    _check_chars(raw, opts)
+    _check_lines(raw, opts)
     _check_budget(opts)
+    page = prepare(raw)
+    _check_budget(opts)
+    lines = page.lines
+    parts = split(page.cleaned, page.stops, opts, url, marks=page.reading.marks)
+    _check_budget(opts)
+    parts = restore(parts, page.reading, lines, opts.explain)
     body_texts = [p.text for p in parts.body]
     if opts.detect_language:
         language = detect(sample(body_texts, opts.language_sample), opts.language_hint)

@@ -135,9 +135,11 @@ def line_rules() -> tuple[LineRule, ...]:
                     name=name,
                     reason=Reason(raw["reason"]),
                     strong=raw.get("strength", "strong") == "strong",
-                    phrases=frozenset(key_of(p) for p in raw.get("phrases", ())),
-                    pattern=_alternation(raw.get("patterns", ()), name),
-                    words=_word_list(raw["words"]) if "words" in raw else frozenset(),
+                    phrases=frozenset(key_of(p) for p in _thin(raw.get("phrases", ()))),
+                    pattern=_alternation(_thin(raw.get("patterns", ())), name),
+                    words=frozenset(_thin(_word_list(raw["words"])))
+                    if "words" in raw
+                    else frozenset(),
                     min_tokens=int(raw.get("min_tokens", 1)),
                     min_share=float(raw.get("min_share", 1.0)),
                     sentences=bool(raw.get("sentences", True)),
@@ -207,9 +209,9 @@ def matcher(strong: bool) -> Matcher:
 def blocks() -> Blocks:
     raw = _json("blocks.json")
     return Blocks(
-        headers=frozenset(key_of(h) for h in raw["headers"]),
-        header_patterns=tuple(_compile(p, "blocks.json") for p in raw["header_patterns"]),
-        labels=tuple(sorted((key_of(x) for x in raw["labels"]), key=len, reverse=True)),
+        headers=frozenset(key_of(h) for h in _thin(raw["headers"])),
+        header_patterns=tuple(_compile(p, "blocks.json") for p in _thin(raw["header_patterns"])),
+        labels=tuple(sorted((key_of(x) for x in _thin(raw["labels"])), key=len, reverse=True)),
         truncation_marks=tuple(m.lower() for m in raw["truncation_marks"]),
         comment_header=_required(raw["comment_headers"], "blocks.json comment_headers"),
         comment_meta=_required(raw["comment_meta"], "blocks.json comment_meta"),
@@ -292,6 +294,38 @@ def stopword_hits(counts: dict[str, int], weighted: bool = False) -> list[tuple[
         for i in ids:
             hits[i] += share
     return list(zip(hits, codes, strict=True))
+
+
+# TEMPORARY shim until the per-language rules land with their own switch (branch lang).
+_ablation: tuple[float, int] = (0.0, 0)
+_dependents: list[Any] = []
+
+
+def configure(phrase_ablation: float = 0.0, seed: int = 0) -> None:
+    global _ablation
+    _ablation = (phrase_ablation, seed)
+    for f in (line_rules, matcher, blocks):
+        f.cache_clear()
+    for clear in _dependents:
+        clear()
+
+
+def register_cache(clear: Any) -> None:
+    _dependents.append(clear)
+
+
+def _kept(item: str) -> bool:
+    import hashlib
+
+    share, seed = _ablation
+    if not share:
+        return True
+    h = int(hashlib.blake2b(f"{seed}:{item}".encode(), digest_size=8).hexdigest(), 16)
+    return h / 2**64 >= share
+
+
+def _thin(x: Any) -> Any:
+    return [i for i in x if _kept(i)]
 
 
 def load_all() -> None:

@@ -24,7 +24,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -35,6 +35,7 @@ from .comments import thread_start
 from .features import Features, features
 from .linemodel import residue_between
 from .options import Options
+from .reading import Marks
 from .teasers import (
     TITLE_MAX_WORDS,
     TailLine,
@@ -232,7 +233,12 @@ class Scored:
     vectors: np.ndarray[Any, np.dtype[np.float64]]  # a row per kept line; none past the budget
 
 
-def score_lines(cleaned: Cleaned, stops: frozenset[str], options: Options) -> Scored:
+def score_lines(
+    cleaned: Cleaned,
+    stops: frozenset[str],
+    options: Options,
+    marks: Mapping[int, Marks] | None = None,
+) -> Scored:
     kept = cleaned.kept
     feats = [features(line.text, stops) for line in kept]
     scores = [line_score(f, options.strictness) for f in feats]
@@ -254,7 +260,7 @@ def score_lines(cleaned: Cleaned, stops: frozenset[str], options: Options) -> Sc
     end, _ = extend_run(kept[:limit], feats, opens, best_end, closers, last)
     vecs = (
         linemodel.vectors(
-            kept, feats, scores, (start, best_end, end), closers, removed, opens, repeated
+            kept, feats, scores, (start, best_end, end), closers, removed, opens, repeated, marks
         )
         if len(kept) <= MODEL_MAX_LINES
         else np.empty((0, len(linemodel.FEATURES)))
@@ -305,10 +311,14 @@ class Story:
 
 
 def locate(
-    cleaned: Cleaned, stops: frozenset[str], options: Options, model: Trees | None = None
+    cleaned: Cleaned,
+    stops: frozenset[str],
+    options: Options,
+    model: Trees | None = None,
+    marks: Mapping[int, Marks] | None = None,
 ) -> Story:
     kept = cleaned.kept
-    scored = score_lines(cleaned, stops, options)
+    scored = score_lines(cleaned, stops, options, marks)
     feats = scored.feats
     model = model or linemodel.load()
     shift = _THRESHOLD + _STRICTNESS_SPAN * (options.strictness - 0.5)
@@ -344,9 +354,12 @@ def split(
     url: str | None = None,
     model: Trees | None = None,
     title_model: Trees | None = None,
+    marks: Mapping[int, Marks] | None = None,
 ) -> Split:
+    """Title, body, teasers and residue of the kept lines; `marks` are what a renderer's marks
+    said of them (reading.py), by line number."""
     kept = cleaned.kept
-    story = locate(cleaned, stops, options, model)
+    story = locate(cleaned, stops, options, model, marks)
     feats, logits, shift = story.feats, story.logits, story.shift
     start, end = story.start, story.end
 
@@ -354,7 +367,7 @@ def split(
     decisions: list[Decision] = []
     explain = options.explain
 
-    title_index, title_score = pick_title(kept, story, stops, url, title_model)
+    title_index, title_score = pick_title(kept, story, stops, url, title_model, marks)
     title = None
     if title_index is not None:
         t = kept[title_index]

@@ -1,5 +1,5 @@
 """The headline: the best of the headline-shaped lines above the story (or the story's own
-first line when that is a headline), ranked by a learned model (`rules/title_model.json`,
+first line when that is a headline), ranked by a learned model (`models/title/`,
 written by `scripts/train_title.py`) over the signals of a headline: its shape, the words it
 shares with the story's opening and with the URL's slug when the caller gave a URL, its
 distance from the story, the bylines and dates around it, how story-like the line model found
@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 from urllib.parse import unquote, urlsplit
 
 from . import trees
 from .features import Features
+from .reading import NO_MARKS, Marks
 from .ruleset import title_trim
 from .trees import Trees
 from .types import Line
@@ -34,7 +35,7 @@ _MIN_WORDS, _MAX_WORDS = 2, 30
 _OPENING_TOKENS = 2000  # how much of the story the title's words are looked for in
 # Below these log-odds the best candidate is no headline: the page has none to offer.
 _MIN_LOGIT = -4.0
-MODEL = "title_model.json"
+MODEL = "title"
 FEATURES = (
     "shape",
     "log_words",
@@ -58,6 +59,8 @@ FEATURES = (
     "next_weak",
     "prev_weak",
     "next_prose",
+    "heading",
+    "echoed",
 )
 
 
@@ -144,11 +147,20 @@ def _shape(line: Line, f: Features) -> float | None:
 
 
 def candidates(
-    kept: Sequence[Line], story: Story, stops: frozenset[str], url: str | None
+    kept: Sequence[Line],
+    story: Story,
+    stops: frozenset[str],
+    url: str | None,
+    marks: Mapping[int, Marks] | None = None,
 ) -> list[tuple[int, list[float]]]:
     """The lines that may be the headline (indexes into `kept`), nearest first, each with
-    its feature vector in the order of FEATURES."""
+    its feature vector in the order of FEATURES. `marks`: what a renderer's marks said of a
+    line (a Markdown heading's level)."""
     feats, start, end = story.feats, story.start, story.end
+    marks = marks or {}
+    # Some renderers put the page's <title> first ("Headline - Site"): a line it holds whole,
+    # further down, is the headline printed as such.
+    first = kept[0].text.casefold() if kept else ""
     opening = _Opening([line.text for line in kept[start:end]], stops)
     slug = slug_tokens(url)
     order = list(range(start - 1, max(-1, start - 1 - _LOOKBACK), -1))
@@ -200,10 +212,17 @@ def candidates(
                     1.0 if nxt is not None and nxt.weak is not None else 0.0,
                     1.0 if prev is not None and prev.weak is not None else 0.0,
                     1.0 if nxt is not None and nxt.words >= 12 and nxt.sentence_end else 0.0,
+                    _heading_weight(marks.get(kept[k].number, NO_MARKS).heading),
+                    1.0 if k and f.words >= 3 and text.casefold() in first else 0.0,
                 ],
             )
         )
     return out
+
+
+def _heading_weight(level: int) -> float:
+    """A level-1 heading is the page's headline far more often than a level-3 one."""
+    return 1.0 / level if level else 0.0
 
 
 def load() -> Trees:
@@ -216,9 +235,10 @@ def pick(
     stops: frozenset[str],
     url: str | None = None,
     model: Trees | None = None,
+    marks: Mapping[int, Marks] | None = None,
 ) -> tuple[int | None, float]:
     """Index in `kept` of the title and the model's log-odds for it, or (None, 0.0)."""
-    found = candidates(kept, story, stops, url)
+    found = candidates(kept, story, stops, url, marks)
     if not found:
         return None, 0.0
     ratings = (model or load()).logits([v for _, v in found])

@@ -1,15 +1,23 @@
 """Gradient-boosted trees as package data: the learned parts of the splitter (the line model,
 the title ranker) are stored in this one format and walked here, for all rows of a page at
-once. The files are written by the training scripts in scripts/ from scikit-learn's
-HistGradientBoostingClassifier; they name their feature list, which must match the code's."""
+once.
+
+Each model is a directory of `segmenter/models/`: `trees.json` (the weights) and `meta.json`
+(its provenance, as spaCy's `meta.json`: format version, feature names, hyperparameters, the
+digests of the training data and of the rule data it was trained with, library versions and
+its site-grouped cross-validated figures). Both are written by the training scripts in
+scripts/ from scikit-learn's HistGradientBoostingClassifier. On load the meta is checked:
+the feature names must be the code's, the weights must be the ones the meta describes."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
+from importlib.resources.abc import Traversable
 from typing import Any
 
 import numpy as np
@@ -58,9 +66,56 @@ class Trees:
         return ratings
 
 
+FORMAT = 1  # of trees.json and meta.json; a model of another format is refused
+
+
+def model_dir(name: str) -> Traversable:
+    return resources.files("segmenter").joinpath("models", name)
+
+
+@cache
+def load_meta(name: str) -> dict[str, Any]:
+    """A model's meta.json, checked against its weights file."""
+    folder = model_dir(name)
+    try:
+        meta = json.loads(folder.joinpath("meta.json").read_text("utf-8"))
+        weights = folder.joinpath("trees.json").read_bytes()
+    except (OSError, ValueError) as e:
+        raise RulesError(f"model {name!r} cannot be read: {e}") from e
+    if not isinstance(meta, dict) or meta.get("format") != FORMAT:
+        raise RulesError(f"model {name!r} is not of format {FORMAT}")
+    if meta.get("trees_sha256") != hashlib.sha256(weights).hexdigest():
+        raise RulesError(f"model {name!r}: trees.json is not the file its meta.json describes")
+    return meta
+
+
+def rules_digest() -> str:
+    """sha256 of the rule data (segmenter/rules/: every .json and .txt, by path): a model's
+    features are computed by the rules, so its figures vouch for it only with the same rules."""
+    h = hashlib.sha256()
+    root = resources.files("segmenter").joinpath("rules")
+    for path in sorted(_data_files(root, ""), key=lambda p: p[0]):
+        h.update(path[0].encode("utf-8"))
+        h.update(path[1].read_bytes())
+    return h.hexdigest()
+
+
+def _data_files(folder: Traversable, prefix: str) -> list[tuple[str, Traversable]]:
+    out: list[tuple[str, Traversable]] = []
+    for item in folder.iterdir():
+        if item.is_dir():
+            out += _data_files(item, f"{prefix}{item.name}/")
+        elif item.name.endswith((".json", ".txt")):
+            out.append((prefix + item.name, item))
+    return out
+
+
 @cache
 def load(name: str, features: tuple[str, ...]) -> Trees:
-    raw = resources.files("segmenter").joinpath(f"rules/{name}").read_text("utf-8")
+    meta = load_meta(name)
+    if meta.get("features") != list(features):
+        raise RulesError(f"model {name!r} does not match this version's feature list")
+    raw = model_dir(name).joinpath("trees.json").read_text("utf-8")
     return from_json(json.loads(raw), features, name)
 
 

@@ -30,6 +30,7 @@ from .normalize import count_lines
 from .options import Options
 from .pipeline import segment, segment_html, warm_up
 from .types import Result
+from .ui import bp as ui_blueprint
 
 log = logging.getLogger("segmenter.web")
 
@@ -270,6 +271,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     gc.freeze()
     openapi = resources.files("segmenter").joinpath("openapi.json").read_bytes()
     app.config["READY"] = True
+    app.register_blueprint(ui_blueprint)  # GET /: the page (segmenter/ui.py)
 
     @app.before_request
     def start() -> None:

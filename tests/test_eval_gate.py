@@ -1,45 +1,95 @@
-"""The quality gate: the pipeline's figures on ../shared/eval/dev.jsonl.gz may not fall below
-the minimums checked in as tests/eval_baseline.json (in the spirit of trafilatura's
-tests/eval_gate.py). When the code gets better, `python -m pytest tests/test_eval_gate.py
---raise-gate` raises the baseline; it never lowers a figure."""
+"""The quality gate, in the spirit of trafilatura's tests/eval_gate.py: measured figures may not
+fall below the minimums checked in as tests/eval_baseline.json, less its epsilon.
+
+The figures that matter are the site-grouped cross-validated ones: each page segmented by a
+model that never saw a page of its site, per rendering (inscriptis, BeautifulSoup,
+Markdown), which is what pages of unseen sites get. They take minutes to compute, so the
+training script computes them and records them in the model's meta.json; this gate checks
+that the shipped model carries figures at or above the minimums, that they were measured on
+the data the baseline names (its digest) and with the rule data the package ships (a rule
+changed since means the figures no longer describe the package: retrain). The in-sample
+figures of each rendering are measured here, as a check that the code and the shipped model
+still agree. `python -m pytest tests/test_eval_gate.py --raise-gate` raises the in-sample
+minimums to what was measured; no figure is lowered by hand.
+"""
 
 from __future__ import annotations
 
+import hashlib
 import json
+from typing import Any
 
 import pytest
 
 from conftest import EVAL_DIR, ROOT
-from segmenter import Options, evaluate
+from segmenter import Options, evaluate, trees
 
-DEV = EVAL_DIR / "dev.jsonl.gz"
 BASELINE = ROOT / "tests" / "eval_baseline.json"
+RENDERINGS = {
+    "inscriptis": "dev.jsonl.gz",
+    "bs4": "dev-bs4.jsonl.gz",
+    "html2text": "dev-markdown.jsonl.gz",
+}
 
 
-def figures() -> dict[str, float]:
-    records = evaluate.read_jsonl(str(DEV))
-    run = evaluate.predict(records, Options())
-    result = evaluate.score(records, run.predictions)
-    overall, groups = result["overall"], result["groups"]
-    out = {
-        k: overall[k]
-        for k in ("body_f1", "title_em", "teaser_count_acc", "teaser_f1", "boundary_acc")
+def baseline() -> dict[str, Any]:
+    data: dict[str, Any] = json.loads(BASELINE.read_text(encoding="utf-8"))
+    return data
+
+
+@pytest.mark.parametrize("model", ["line", "title"])
+def test_shipped_model_was_trained_with_the_shipped_rules(model: str) -> None:
+    meta = trees.load_meta(model)
+    assert meta["rules_sha256"] == trees.rules_digest(), (
+        f"the rule data changed since the {model} model was trained, so its cross-validated "
+        "figures no longer describe the package: retrain (docs/accuracy.md)"
+    )
+
+
+@pytest.mark.parametrize("model", ["line", "title"])
+def test_cross_validated_figures_hold(model: str) -> None:
+    gate = baseline()
+    eps = gate["epsilon"]
+    figures = trees.load_meta(model)["cv"]["figures"]
+    minimum: dict[str, dict[str, float]] = gate["cross_validated"][model]
+    lowered = {
+        f"{group}.{k}": (figures.get(group, {}).get(k, 0.0), v)
+        for group, mins in minimum.items()
+        for k, v in mins.items()
+        if figures.get(group, {}).get(k, 0.0) < v - eps
     }
-    for name in ("scrapinghub", "wcxb", "readability", "teaser-synth", "seed"):
-        out[f"body_f1[{name}]"] = groups[f"dataset={name}"]["body_f1"]
-    return out
+    assert not lowered, f"cross-validated figures below the gate (got, minimum): {lowered}"
 
 
-@pytest.mark.skipif(not DEV.exists(), reason=f"{DEV} is absent: no eval data on this machine")
-def test_dev_figures_do_not_fall_below_the_baseline(raise_gate: bool) -> None:
-    got = figures()
-    baseline: dict[str, float] = json.loads(BASELINE.read_text(encoding="utf-8"))["minimum"]
-    lowered = {k: (got.get(k, 0.0), v) for k, v in baseline.items() if got.get(k, 0.0) < v}
+@pytest.mark.parametrize("model", ["line", "title"])
+def test_figures_were_measured_on_the_baselines_data(model: str) -> None:
+    named = {d["file"]: d["sha256"] for d in trees.load_meta(model)["training_data"]}
+    assert named == baseline()["data"], "the model was trained on other data than the gate's"
+    for name, digest in named.items():
+        path = EVAL_DIR / name
+        if path.exists():
+            assert hashlib.sha256(path.read_bytes()).hexdigest() == digest, f"{path} changed"
+
+
+def measure(path: str, options: Options) -> dict[str, float]:
+    records = evaluate.read_jsonl(path)
+    run = evaluate.predict(records, options)
+    overall = evaluate.score(records, run.predictions)["overall"]
+    keys = ("body_f1", "title_em", "teaser_count_acc", "teaser_f1", "boundary_acc")
+    return {k: round(float(overall[k]), 4) for k in keys if k in overall}
+
+
+@pytest.mark.parametrize("rendering", sorted(RENDERINGS))
+def test_in_sample_figures_hold(rendering: str, raise_gate: bool) -> None:
+    path = EVAL_DIR / RENDERINGS[rendering]
+    if not path.exists():
+        pytest.skip(f"{path} is absent: no eval data on this machine")
+    got = measure(str(path), Options())
+    gate = baseline()
+    minimum: dict[str, float] = gate["in_sample"][rendering]
+    eps = gate["epsilon"]
+    lowered = {k: (got.get(k, 0.0), v) for k, v in minimum.items() if got.get(k, 0.0) < v - eps}
     if raise_gate and not lowered:
-        raised = {k: max(v, baseline.get(k, 0.0)) for k, v in got.items()}
-        doc = {
-            "_doc": "Minimum dev figures; raise with --raise-gate, never lower by hand.",
-            "minimum": dict(sorted(raised.items())),
-        }
-        BASELINE.write_text(json.dumps(doc, indent=2) + "\n", encoding="utf-8")
-    assert not lowered, f"figures fell below the gate (got, minimum): {lowered}"
+        gate["in_sample"][rendering] = {k: max(v, minimum.get(k, 0.0)) for k, v in got.items()}
+        BASELINE.write_text(json.dumps(gate, indent=2) + "\n", encoding="utf-8")
+    assert not lowered, f"{rendering}: figures below the gate (got, minimum): {lowered}"

@@ -118,8 +118,10 @@ def check_invariants(text: str, result: Result) -> None:
         assert result.title.line_text == lines[result.title.line]
         assert result.title.text in lines[result.title.line]
     for p in result.body:
-        seen.append(p.line)
-        assert p.text == lines[p.line]
+        # A piece over several lines (a sentence split at its links) joins them with "\n".
+        span = [n for n in range(p.line, (p.end_line or p.line) + 1) if lines[n]]
+        seen.extend(span)
+        assert p.text == "\n".join(lines[n] for n in span)
     for r in result.removed:
         seen.append(r.line)
         assert r.text == lines[r.line]

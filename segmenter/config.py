@@ -1,22 +1,22 @@
 """Service settings from environment variables, all under one prefix (12-factor style).
 
-| variable                     | default  | meaning                                          |
-| ---------------------------- | -------- | ------------------------------------------------ |
-| SEGMENTER_MAX_BYTES          | 10485760 | largest request body (after gunzip), bytes       |
-| SEGMENTER_MAX_LINES          | 20000    | most lines in one document (blank ones count)    |
-| SEGMENTER_BATCH_LIMIT        | 100      | most documents in one POST /segment/batch        |
-| SEGMENTER_BATCH_MAX_LINES    | 100000   | most lines in all documents of one batch         |
-| SEGMENTER_BUDGET             | 5        | CPU seconds one request may use, then 503 (0: off)|
-| SEGMENTER_DRAIN_BYTES        | 67108864 | body bytes read and dropped to deliver a 413     |
-| SEGMENTER_HOST               | 0.0.0.0  | address the server binds                         |
-| SEGMENTER_PORT               | 8000     | port the server binds                            |
-| SEGMENTER_WORKERS            | CPUs     | worker processes (the cgroup's CPU quota, >= 2)  |
-| SEGMENTER_CLIENT_TIMEOUT     | 10       | seconds a client has to send its headers         |
-| SEGMENTER_KEEPALIVE          | 1        | HTTP/1.1 keep-alive (0: close after each answer) |
-| SEGMENTER_MAX_RSS            | 1024     | MiB of RSS past which a worker is replaced (0: no)|
-| SEGMENTER_LIFETIME           | 0        | seconds before a worker is replaced (0: never)   |
-| SEGMENTER_LOG_LEVEL          | info     | debug, info, warning, error                      |
-| SEGMENTER_ACCESS_LOG         | 1        | one JSON line a request on stdout (0: none)      |
+| variable                  | default  | meaning                                            |
+| ------------------------- | -------- | -------------------------------------------------- |
+| SEGMENTER_MAX_BYTES       | 10485760 | largest request body (after gunzip), bytes         |
+| SEGMENTER_MAX_LINES       | 20000    | most lines in one document (blank ones count)      |
+| SEGMENTER_BATCH_LIMIT     | 100      | most documents in one POST /segment/batch          |
+| SEGMENTER_BATCH_MAX_LINES | 100000   | most lines in all documents of one batch           |
+| SEGMENTER_BUDGET          | 5        | CPU seconds one request may use, then 503 (0: off) |
+| SEGMENTER_DRAIN_BYTES     | 67108864 | body bytes read and dropped to deliver a 413       |
+| SEGMENTER_HOST            | 0.0.0.0  | address the server binds                           |
+| SEGMENTER_PORT            | 8000     | port the server binds                              |
+| SEGMENTER_WORKERS         | CPUs     | worker processes (the cgroup's CPU quota, >= 2)    |
+| SEGMENTER_CLIENT_TIMEOUT  | 10       | seconds a client has to send its headers (<= 60)   |
+| SEGMENTER_KEEPALIVE       | 1        | HTTP/1.1 keep-alive (0: close after each answer)   |
+| SEGMENTER_MAX_RSS         | 1024     | MiB of RSS past which a worker is replaced (0: no) |
+| SEGMENTER_LIFETIME        | 0        | seconds before a worker is replaced (0: never)     |
+| SEGMENTER_LOG_LEVEL       | info     | debug, info, warning, error                        |
+| SEGMENTER_ACCESS_LOG      | 1        | one JSON line a request on stdout (0: none)        |
 
 How each maps onto the server's own settings: `segmenter.server` and docs/service.md.
 """

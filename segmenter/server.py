@@ -53,8 +53,9 @@ def granian_options(settings: Settings) -> dict[str, Any]:
         "blocking_threads": BLOCKING_THREADS,
         "http1_settings": HTTP1Settings(
             # The whole of a request's headers must arrive within this time, however they
-            # trickle in (granian's limit is 60 s). A body has no deadline: docs/service.md.
-            header_read_timeout=max(1, min(settings.client_timeout, 60)) * 1000,
+            # trickle in. granian allows 1-60 s: 0 ("no deadline") is its longest, 60 s. A
+            # body has no deadline: docs/service.md.
+            header_read_timeout=min(settings.client_timeout or 60, 60) * 1000,
             keep_alive=settings.keepalive,
         ),
         # A dead worker (SIGKILL, OOM) is replaced at once. A live one replaced for its RSS or

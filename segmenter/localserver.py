@@ -3,6 +3,7 @@ script: started, waited for until /readyz answers, and always stopped."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import socket
@@ -13,6 +14,7 @@ import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,6 +27,28 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
+
+
+def _children(pid: int) -> list[int]:
+    """The processes `pid` started (Linux: /proc), as far as they can still be seen."""
+    try:
+        return [int(c) for c in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+    except OSError:
+        return []
+
+
+def _identity(pid: int) -> bytes | None:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return None
+
+
+def _parent(pid: int) -> int | None:
+    try:
+        return int(Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()[1])
+    except (OSError, ValueError, IndexError):
+        return None
 
 
 def _ready(base: str) -> bool:
@@ -52,12 +76,20 @@ def serving(
             time.sleep(0.2)
         yield proc
     finally:
+        workers = {pid: _identity(pid) for pid in _children(proc.pid)}
         proc.send_signal(signal.SIGTERM)
         try:
             proc.wait(timeout=30)
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait(timeout=30)
+        # A worker respawned a moment before the SIGTERM, still loading the app, was once
+        # seen to outlive its server (granian 2.8.9), listening on the port: stop it too,
+        # if it is still that process (orphaned, same command line), not a reused pid.
+        for pid, identity in workers.items():
+            if identity is not None and _identity(pid) == identity and _parent(pid) == 1:
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(pid, signal.SIGKILL)
 
 
 @contextmanager

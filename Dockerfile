@@ -37,4 +37,5 @@ WORKDIR /home/segmenter
 EXPOSE 8000
 HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \
     CMD ["python", "-c", "import os, sys, urllib.request; port = os.environ.get('SEGMENTER_PORT', '8000'); sys.exit(0 if urllib.request.urlopen(f'http://127.0.0.1:{port}/healthz', timeout=4).status == 200 else 1)"]
-CMD ["gunicorn", "--config", "python:segmenter.gunicorn_conf", "segmenter.web:create_app()"]
+# granian with the SEGMENTER_* settings (segmenter/server.py, docs/service.md)
+CMD ["segmenter", "serve"]

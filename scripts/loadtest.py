@@ -4,7 +4,7 @@
     python scripts/loadtest.py [--seconds 60] [--connections 64] [--requests 100000]
                                [--pages mix|seeds|dev]
 
-1. starts `segmenter serve` (gunicorn, the project's defaults, 2 workers) on a free
+1. starts `segmenter serve` (granian, the project's defaults, 2 workers) on a free
    127.0.0.1 port;
 2. wrk POSTs a mix of real page texts (the seeds and tests/fixtures/pages, the seeds alone,
    or the ~300 seed-sized pages of ../shared/eval/dev.jsonl.gz, from many sites; all of them
@@ -14,7 +14,7 @@
    prints req/s, p50/p99 and errors, and the CPU time a request costs the service and wrk:
    on a shared machine latency varies from run to run, CPU per request much less;
 3. RSS of each worker before and after, and its growth;
-4. fault: kills one worker with SIGKILL under load, waits for gunicorn to replace it, then
+4. fault: kills one worker with SIGKILL under load, waits for granian to replace it, then
    runs wrk again and requires zero errors after the restart.
 Every request goes to 127.0.0.1; every loop is bounded in time.
 """
@@ -158,8 +158,8 @@ def main() -> int:
     if not shutil.which("wrk"):
         print("wrk is missing: apt-get install wrk", file=sys.stderr)
         return 2
-    # No recycling during the run, so RSS before and after belongs to the same worker.
-    env = {"SEGMENTER_MAX_REQUESTS": "0"}
+    # No replacing during the run, so RSS before and after belongs to the same worker.
+    env = {"SEGMENTER_MAX_RSS": "0", "SEGMENTER_LIFETIME": "0"}
     with running(workers=args.workers, env=env) as server:
         base = server.base
         with tempfile.TemporaryDirectory() as tmp:
@@ -177,12 +177,17 @@ def main() -> int:
             served_cpu = sum(cpu_seconds(pid) for pid in before) - served_cpu
             loader_cpu = children_cpu() - loader_cpu
             total, extra_runs = main_run["requests"], 0
+            # RSS after each run: a plateau is a working set, a steady climb a leak.
+            series = [(total, sum(rss_kb(pid) for pid in before))]
             deadline = time.monotonic() + 10 * args.seconds
             while total < args.requests and time.monotonic() < deadline:
                 more = run_wrk(base + "/segment", lua, 15, args.connections)
                 total += more["requests"]
                 main_run["errors"] += more["errors"]
                 extra_runs += 1
+                series.append(
+                    (total, sum(rss_kb(pid) for pid in before if Path(f"/proc/{pid}").exists()))
+                )
             after = {pid: rss_kb(pid) for pid in workers(server.pid)}
             print(
                 f"load: {args.seconds} s at {args.connections} connections, "
@@ -207,8 +212,12 @@ def main() -> int:
                     f"  worker {pid}: RSS {before[pid] / 1024:.1f} MB -> "
                     f"{after[pid] / 1024:.1f} MB ({growth:+.1f} %)"
                 )
+            print(
+                "  RSS of all workers by requests served: "
+                + ", ".join(f"{n / 1000:.0f}k {kb / 1024:.0f} MB" for n, kb in series)
+            )
             if set(before) != set(after):
-                print("  (workers were recycled by max_requests during the run)")
+                print("  (workers were replaced during the run)")
 
             # Fault: kill a worker under load; after its replacement is up, nothing may fail.
             victims = workers(server.pid)

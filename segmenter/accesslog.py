@@ -1,48 +1,53 @@
-"""gunicorn's logger, with the access line written as one JSON object (the service's default).
+"""The access log: one JSON object a request on stdout, written by the app (`web.finish`).
 
-gunicorn formats an access line from `atoms()`, a dict of every request header, response
-header and environ variable, built for every request whatever the format uses: at thousands of
-requests a second that cost a tenth of the web layer's time. This logger builds only the
-fields of the service's line, and json.dumps escapes them (a quote in a path cannot break
-the line). Given an access-log format of one's own (--access-logformat), gunicorn's own
-formatting runs as before.
+granian's own access log formats a line from a template, which cannot escape a quote in a
+path; json.dumps can, so a hostile path cannot break the line or forge another. Answers the
+server gives itself (a malformed request line, headers that never arrived) never reach the
+app and are not in this log.
 """
 
 from __future__ import annotations
 
 import json
-import traceback
-from datetime import timedelta
-from typing import Any
+import logging
+import sys
 
-from gunicorn.config import AccessLogFormat
-from gunicorn.glogging import Logger
-
-_DEFAULT_FORMAT = AccessLogFormat.default
+log = logging.getLogger("segmenter.access")
 
 
-class JsonAccessLogger(Logger):  # type: ignore[misc]  # gunicorn ships no type hints
-    def access(self, resp: Any, req: Any, environ: dict[str, Any], request_time: timedelta) -> None:
-        if not self.access_log_enabled:
-            return
-        if self.cfg.access_log_format != _DEFAULT_FORMAT:
-            super().access(resp, req, environ, request_time)
-            return
-        status = resp.status
-        if isinstance(status, str):
-            status = status.split(None, 1)[0]
-        request_id = next((v for k, v in resp.headers if k.lower() == "x-request-id"), None)
-        line = {
-            "event": "access",
-            "remote": environ.get("REMOTE_ADDR", "-"),
-            "method": environ.get("REQUEST_METHOD"),
-            "path": environ.get("PATH_INFO"),
-            "status": int(status),
-            "bytes": getattr(resp, "sent", None),
-            "ms": round(request_time.total_seconds() * 1000, 2),
-            "request_id": request_id,
-        }
-        try:
-            self.access_log.info(json.dumps(line, ensure_ascii=False))
-        except Exception:
-            self.error(traceback.format_exc())
+def configure(enabled: bool) -> None:
+    """Access lines to stdout, unformatted (each is already a JSON object), or nowhere."""
+    log.propagate = False
+    log.handlers.clear()
+    if enabled:
+        handler = logging.StreamHandler(sys.stdout)
+        handler.setFormatter(logging.Formatter("%(message)s"))
+        log.addHandler(handler)
+        log.setLevel(logging.INFO)
+    else:
+        log.setLevel(logging.CRITICAL + 1)
+
+
+def write(
+    remote: str | None,
+    method: str,
+    path: str,
+    status: int,
+    size: int | None,
+    seconds: float,
+    request_id: str | None,
+) -> None:
+    """One access line, when the log is on (nothing is formatted otherwise)."""
+    if not log.isEnabledFor(logging.INFO):
+        return
+    fields = {
+        "event": "access",
+        "remote": remote or "-",
+        "method": method,
+        "path": path,
+        "status": status,
+        "bytes": size,
+        "ms": round(seconds * 1000, 2),
+        "request_id": request_id,
+    }
+    log.info(json.dumps(fields, ensure_ascii=False))

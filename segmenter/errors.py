@@ -5,6 +5,7 @@ SegmenterError
 │   ├── DecodeError     bytes that decode to no text in any supported encoding
 │   ├── EmptyInputError no non-blank line
 │   └── TooLargeError   over Options.max_chars or max_lines
+├── BudgetError         past Options.deadline: the call gave up (the web layer answers 503)
 └── RulesError          the packaged rule files are missing or malformed (a build bug)
 """
 
@@ -27,6 +28,10 @@ class EmptyInputError(InputError):
 
 class TooLargeError(InputError):
     """Input over the configured size limit."""
+
+
+class BudgetError(SegmenterError):
+    """The call used up its CPU time (Options.deadline) and stopped between two stages."""
 
 
 class RulesError(SegmenterError):

@@ -1,4 +1,4 @@
-"""Prometheus metrics. Under gunicorn, PROMETHEUS_MULTIPROC_DIR (set by the gunicorn config)
+"""Prometheus metrics. Under `segmenter serve`, PROMETHEUS_MULTIPROC_DIR (set by segmenter.server)
 makes every worker write its samples to files that /metrics aggregates."""
 
 from __future__ import annotations

@@ -35,6 +35,10 @@ class Options:
         the densest run of paragraphs, which can begin well below the headline.
     explain: record, per line, the rule or score that decided its fate (`Result.to_dict()`
         then has "explain"). Off by default: it costs an object per line.
+    deadline: a value of `time.thread_time()` (the calling thread's CPU seconds) past which
+        the call raises BudgetError at the next stage boundary; None (the default): no limit.
+        The web layer sets it from SEGMENTER_BUDGET; a stage of the longest page the line
+        limit admits takes well under a second, so a call overruns it by that much at most.
     """
 
     max_chars: int = 5_000_000
@@ -46,6 +50,7 @@ class Options:
     dedupe: bool = True
     backfill: bool = False
     explain: bool = False
+    deadline: float | None = None
 
     def __post_init__(self) -> None:
         if not 0.0 <= self.strictness <= 1.0:

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, replace
 from typing import Any
 
 from .clean import clean
-from .errors import EmptyInputError, TooLargeError
+from .errors import BudgetError, EmptyInputError, TooLargeError
 from .features import page_stopwords
 from .fingerprint import simhash
 from .language import UNDETERMINED, detect, sample
@@ -97,6 +98,11 @@ def _check_lines(text: str, opts: Options) -> None:
         raise TooLargeError(f"the text has {lines} lines; the limit is {opts.max_lines}")
 
 
+def _check_budget(opts: Options) -> None:
+    if opts.deadline is not None and time.thread_time() > opts.deadline:
+        raise BudgetError("the request used up its CPU time budget")
+
+
 @dataclass(frozen=True, slots=True)
 class Prepared:
     """A page up to the split: its input lines, what they say (reading.py), the residue the
@@ -122,9 +128,12 @@ def prepare(raw: str) -> Prepared:
 def _run(raw: str, opts: Options, id: str | None, source: str, url: str | None) -> Result:
     _check_chars(raw, opts)
     _check_lines(raw, opts)
+    _check_budget(opts)
     page = prepare(raw)
+    _check_budget(opts)
     lines = page.lines
     parts = split(page.cleaned, page.stops, opts, url, marks=page.reading.marks)
+    _check_budget(opts)
     parts = restore(parts, page.reading, lines, opts.explain)
     body_texts = [p.text for p in parts.body]
     if opts.detect_language:

@@ -23,9 +23,10 @@ import orjson
 from flask import Flask, Response, g, request
 from werkzeug.exceptions import HTTPException
 
-from . import metrics
+from . import accesslog, metrics
 from .config import Settings
-from .errors import DecodeError, EmptyInputError, InputError, TooLargeError
+from .errors import BudgetError, DecodeError, EmptyInputError, InputError, TooLargeError
+from .normalize import count_lines
 from .options import Options
 from .pipeline import segment, segment_html, warm_up
 from .types import Result
@@ -37,15 +38,30 @@ PROBLEM_JSON = "application/problem+json"
 _GZIP_MIN_BYTES = 1024
 # A problem type is an identifier, not a page: a URN needs no web site kept alive for it.
 _TYPE_BASE = "urn:segmenter:problem:"
+# What a 413 reads of a body it refuses before answering, so that the client, still sending,
+# reads the answer instead of a reset (a client such as urllib reads nothing before it has sent
+# everything): as nginx's lingering close, bounded in time as well as in bytes
+# (SEGMENTER_DRAIN_BYTES). 11 MiB from urllib on loopback: its 413 in 0.012-0.019 s, drain
+# included.
+_DRAIN_SECONDS = 5.0
+_DRAIN_CHUNK = 1 << 16
 
 
 class Problem(Exception):
     """An error answer: status, a short title, and a detail for this occurrence."""
 
-    def __init__(self, status: int, title: str, detail: str, kind: str | None = None) -> None:
+    def __init__(
+        self,
+        status: int,
+        title: str,
+        detail: str,
+        kind: str | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> None:
         super().__init__(detail)
         self.status, self.title, self.detail = status, title, detail
         self.kind = kind or title.lower().replace(" ", "-")
+        self.headers = dict(headers or {})
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -71,37 +87,77 @@ def _problem_response(p: Problem) -> Response:
     rid = g.get("request_id")
     if rid:
         body["request_id"] = rid
-    return Response(json.dumps(body), status=p.status, mimetype=PROBLEM_JSON)
+    return Response(
+        json.dumps(body), status=p.status, mimetype=PROBLEM_JSON, headers=p.headers or None
+    )
+
+
+def _drain(limit: int) -> None:
+    """Read and drop what the client still sends, up to `limit` bytes or _DRAIN_SECONDS."""
+    deadline = time.monotonic() + _DRAIN_SECONDS
+    drained = 0
+    try:
+        while drained < limit and time.monotonic() < deadline:
+            chunk = request.stream.read(min(_DRAIN_CHUNK, limit - drained))
+            if not chunk:
+                return
+            drained += len(chunk)
+    except (OSError, ValueError):
+        return  # the client went away or broke off: nothing left to deliver the 413 to
+
+
+def _too_large(settings: Settings, detail: str) -> Problem:
+    _drain(settings.drain_bytes)
+    return Problem(413, "Content Too Large", detail)
 
 
 def _read_body(settings: Settings) -> bytes:
-    """The request body, gunzipped, refusing anything over the limit without reading it all."""
+    """The request body, gunzipped, refusing anything over the limit without keeping it."""
     limit = settings.max_bytes
-    if request.content_length is not None and request.content_length > limit:
-        raise Problem(413, "Content Too Large", f"the body is over the {limit}-byte limit")
+    declared = request.content_length
+    if declared is not None and declared > limit:
+        raise _too_large(settings, f"the body is over the {limit}-byte limit")
     try:
         data = request.stream.read(limit + 1)
-    except TimeoutError as exc:  # the client stalled past SEGMENTER_CLIENT_TIMEOUT
+    except TimeoutError as exc:  # a server whose reads have a deadline: the client stalled
         raise Problem(
             408, "Request Timeout", "the request body stopped arriving before it was complete"
         ) from exc
     if len(data) > limit:
-        raise Problem(413, "Content Too Large", f"the body is over the {limit}-byte limit")
+        raise _too_large(settings, f"the body is over the {limit}-byte limit")
+    if declared is not None and len(data) < declared:
+        # The client closed its end early: segmenting the part that came would answer for a
+        # text nobody sent.
+        raise Problem(
+            400, "Bad Request", f"the body ended after {len(data)} of its {declared} bytes"
+        )
     encoding = (request.headers.get("Content-Encoding") or "identity").strip().lower()
     if encoding == "gzip":
-        # Bounded inflate: a gzip bomb stops at the limit instead of filling memory.
+        return _gunzip(data, limit)
+    if encoding != "identity":
+        raise Problem(415, "Unsupported Media Type", f"unsupported Content-Encoding {encoding!r}")
+    return data
+
+
+def _gunzip(data: bytes, limit: int) -> bytes:
+    """Every member of a gzip body (RFC 1952 allows several, and gzip(1) reads them all),
+    inflated up to `limit` bytes in all: a gzip bomb stops there instead of filling memory."""
+    parts: list[bytes] = []
+    size = 0
+    while data:
         inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
         try:
-            data = inflater.decompress(data, limit + 1)
+            part = inflater.decompress(data, limit + 1 - size)
         except zlib.error as exc:
             raise Problem(400, "Bad Request", f"malformed gzip body: {exc}") from exc
-        if len(data) > limit or inflater.unconsumed_tail:
+        size += len(part)
+        if size > limit or inflater.unconsumed_tail:
             raise Problem(413, "Content Too Large", f"the body inflates past {limit} bytes")
         if not inflater.eof:
             raise Problem(400, "Bad Request", "truncated gzip body")
-    elif encoding != "identity":
-        raise Problem(415, "Unsupported Media Type", f"unsupported Content-Encoding {encoding!r}")
-    return data
+        parts.append(part)
+        data = inflater.unused_data
+    return b"".join(parts)
 
 
 def _json_body(data: bytes) -> Any:
@@ -127,10 +183,29 @@ def _optional_str(doc: Mapping[str, Any], name: str, integer_ok: bool = False) -
     return str(value)
 
 
+def _check_text(doc: Mapping[str, Any]) -> None:
+    """JSON can spell a lone surrogate ("\\ud800"), which is no character: no UTF-8 answer
+    can hold it, so the document is refused, naming the field and where."""
+    for name in ("text", "html", "id", "url", "language"):
+        value = doc.get(name)
+        if isinstance(value, str):
+            try:
+                value.encode("utf-8")
+            except UnicodeEncodeError as exc:
+                raise Problem(
+                    400,
+                    "Bad Request",
+                    f"'{name}' holds a lone surrogate (U+{ord(value[exc.start]):04X}) at "
+                    f"character {exc.start}: not text",
+                    kind="lone-surrogate",
+                ) from exc
+
+
 def _segment_document(doc: Any, base: Options) -> Result:
     """One JSON document ({"text"|"html", "id"?, "url"?, "language"?}) to a Result."""
     if not isinstance(doc, dict):
         raise Problem(400, "Bad Request", "the JSON body must be an object")
+    _check_text(doc)
     rid = _optional_str(doc, "id", integer_ok=True)
     url = _optional_str(doc, "url")
     opts = _options(doc.get("language"), base)
@@ -147,6 +222,19 @@ def _segment_document(doc: Any, base: Options) -> Result:
     if text is not None or markup is not None:
         raise Problem(400, "Bad Request", "'text' and 'html' must be strings")
     raise Problem(400, "Bad Request", "the document needs a 'text' or an 'html' field")
+
+
+def _lines_of(doc: Any) -> int:
+    """Lines of a batch document's text or markup as sent (what it will cost, roughly)."""
+    if not isinstance(doc, dict):
+        return 0
+    value = doc.get("text", doc.get("html"))
+    return count_lines(value) if isinstance(value, str) else 0
+
+
+def _printable(value: str) -> str:
+    """`value` with any lone surrogate replaced, so that an error can echo it."""
+    return value.encode("utf-8", "replace").decode("utf-8")
 
 
 def _flag(value: str, name: str) -> bool:
@@ -174,6 +262,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     options = Options(max_lines=settings.max_lines)
     app.config["MAX_CONTENT_LENGTH"] = None  # _read_body enforces the limit itself
     logging.basicConfig(level=settings.log_level.upper(), format="%(message)s")
+    accesslog.configure(settings.access_log)
 
     warm_up()
     # What start-up loaded lives as long as the process: keep the collector from rescanning it
@@ -188,6 +277,9 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     def start() -> None:
         g.request_id = request.headers.get("X-Request-ID") or uuid.uuid4().hex
         g.started = time.perf_counter()
+        # CPU time of this thread, not wall time: on a busy machine a request waits for the
+        # CPU without spending its budget.
+        g.deadline = time.thread_time() + settings.budget if settings.budget else None
 
     @app.after_request
     def finish(response: Response) -> Response:
@@ -197,26 +289,34 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         metrics.LATENCY.labels(route).observe(elapsed)
         response.headers["X-Request-ID"] = g.get("request_id", "")
         _maybe_gzip(response)
-        # gunicorn's access log already has each request with its id: this line is for other
-        # servers and for debugging, and costs nothing at the default level.
-        if log.isEnabledFor(logging.DEBUG):
-            log.debug(
-                json.dumps(
-                    {
-                        "event": "request",
-                        "request_id": g.get("request_id"),
-                        "method": request.method,
-                        "path": request.path,
-                        "status": response.status_code,
-                        "ms": round(elapsed * 1000, 2),
-                    }
-                )
-            )
+        accesslog.write(
+            request.remote_addr,
+            request.method,
+            request.path,
+            response.status_code,
+            response.content_length,
+            elapsed,
+            g.get("request_id"),
+        )
         return response
 
     @app.errorhandler(Problem)
     def on_problem(p: Problem) -> Response:
         return _problem_response(p)
+
+    @app.errorhandler(BudgetError)
+    def on_budget(exc: BudgetError) -> Response:
+        return _problem_response(
+            Problem(
+                503,
+                "Over Budget",
+                f"the request needed more than the {settings.budget} s of CPU time one request "
+                "may use; send smaller documents or fewer at a time",
+                # As long as the request just held a thread: a retry at once would meet the
+                # same busy worker, and the same document the same 503.
+                headers={"Retry-After": str(settings.budget)},
+            )
+        )
 
     @app.errorhandler(HTTPException)
     def on_http(exc: HTTPException) -> Response:
@@ -245,7 +345,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         data = _read_body(settings)
         mimetype = request.mimetype
         explain = _flag(request.args.get("explain", ""), "explain")
-        opts = replace(options, explain=explain)
+        opts = replace(options, explain=explain, deadline=g.deadline)
         charset = request.mimetype_params.get("charset")
         try:
             if mimetype == "application/json":
@@ -280,15 +380,24 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
                 "Content Too Large",
                 f"{len(docs)} documents; the limit is {settings.batch_limit} a request",
             )
+        lines = sum(_lines_of(doc) for doc in docs)
+        if lines > settings.batch_max_lines:
+            raise Problem(
+                413,
+                "Content Too Large",
+                f"the documents have {lines} lines in all; the limit is "
+                f"{settings.batch_max_lines} a request",
+            )
+        opts = replace(options, deadline=g.deadline)
         results: list[dict[str, Any]] = []
         errors: list[dict[str, Any]] = []
         for index, doc in enumerate(docs):
             try:
-                result = _segment_document(doc, options)
+                result = _segment_document(doc, opts)
             except Problem as p:
                 err = dict(p.to_dict(), index=index)
                 if isinstance(doc, dict) and isinstance(doc.get("id"), (str, int)):
-                    err["id"] = str(doc["id"])
+                    err["id"] = _printable(str(doc["id"]))
                 errors.append(err)
                 continue
             _count_removed(result)

@@ -126,7 +126,7 @@ def test_bench_missing_file() -> None:
 
 
 @pytest.mark.parametrize(("preset", "expected"), [(None, "2"), ("4", "4")])
-def test_serve_runs_gunicorn_with_two_malloc_arenas_unless_told(
+def test_serve_runs_the_server_with_two_malloc_arenas_unless_told(
     preset: str | None, expected: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from segmenter import cli
@@ -139,7 +139,7 @@ def test_serve_runs_gunicorn_with_two_malloc_arenas_unless_told(
     monkeypatch.setattr(os, "execvpe", lambda *a: calls.append(a))
     assert cli.main(["serve", "--port", "8123"]) == 0
     ((_, argv, env),) = calls
-    assert "gunicorn" in argv and "python:segmenter.gunicorn_conf" in argv
+    assert argv[-2:] == ["-m", "segmenter.server"]
     assert env["MALLOC_ARENA_MAX"] == expected and env["SEGMENTER_PORT"] == "8123"
 
 

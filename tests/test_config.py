@@ -1,16 +1,16 @@
-"""Settings from SEGMENTER_* variables, and the gunicorn configuration built from them."""
+"""Settings from SEGMENTER_* variables, the server options built from them, the access log."""
 
 from __future__ import annotations
 
-import importlib
 import json
-from datetime import timedelta
+import os
 from pathlib import Path
-from types import SimpleNamespace
 
 import pytest
 
-from segmenter.config import Settings
+from segmenter import accesslog
+from segmenter.config import Settings, available_cpus
+from segmenter.server import granian_options
 
 
 def test_settings_are_read_and_typed() -> None:
@@ -33,38 +33,46 @@ def test_a_malformed_setting_is_named(name: str, value: str, message: str) -> No
         Settings.from_env({name: value})
 
 
-def test_the_access_log_can_be_turned_off(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    # Set first: the configuration creates and exports a metrics directory when there is none.
-    monkeypatch.setenv("PROMETHEUS_MULTIPROC_DIR", str(tmp_path))
-    from segmenter import gunicorn_conf
-
-    monkeypatch.setenv("SEGMENTER_ACCESS_LOG", "0")
-    assert importlib.reload(gunicorn_conf).accesslog is None
-    monkeypatch.setenv("SEGMENTER_ACCESS_LOG", "1")
-    assert importlib.reload(gunicorn_conf).accesslog == "-"
-
-
-def _access_lines(fmt: str | None) -> list[str]:
-    from gunicorn.config import Config
-
-    from segmenter.accesslog import JsonAccessLogger
-
-    cfg = Config()
-    cfg.set("accesslog", "-")
-    if fmt is not None:
-        cfg.set("access_log_format", fmt)
-    logger = JsonAccessLogger(cfg)
-    lines: list[str] = []
-    logger.access_log.info = lambda msg, *args: lines.append(msg % args[0] if args else msg)
-    resp = SimpleNamespace(status="200 OK", headers=[("X-Request-ID", 'id "1"')], sent=12)
-    environ = {"REMOTE_ADDR": "127.0.0.1", "REQUEST_METHOD": "POST", "PATH_INFO": '/a"b'}
-    environ |= {"RAW_URI": '/a"b', "SERVER_PROTOCOL": "HTTP/1.1", "QUERY_STRING": ""}
-    logger.access(resp, SimpleNamespace(headers=[]), environ, timedelta(microseconds=12_345))
-    return lines
+def test_workers_follow_the_cgroup_cpu_quota(tmp_path: Path) -> None:
+    (tmp_path / "cpu.max").write_text("150000 100000\n")  # 1.5 CPUs: cgroup v2
+    assert available_cpus(tmp_path) == min(2, len(os.sched_getaffinity(0)))
+    (tmp_path / "cpu.max").write_text("max 100000\n")  # no quota: the affinity mask
+    assert available_cpus(tmp_path) == len(os.sched_getaffinity(0))
+    (tmp_path / "cpu.max").unlink()
+    v1 = tmp_path / "cpu"
+    v1.mkdir()
+    (v1 / "cpu.cfs_quota_us").write_text("100000\n")  # cgroup v1: one CPU
+    (v1 / "cpu.cfs_period_us").write_text("100000\n")
+    assert available_cpus(tmp_path) == 1
+    (v1 / "cpu.cfs_quota_us").write_text("-1\n")  # v1 without a quota
+    assert available_cpus(tmp_path) == len(os.sched_getaffinity(0))
+    assert Settings().workers >= 2
 
 
-def test_the_access_line_is_one_json_object_even_with_quotes_in_it() -> None:
-    (line,) = _access_lines(None)
+def test_settings_map_onto_granians_options() -> None:
+    env = {"SEGMENTER_PORT": "9001", "SEGMENTER_CLIENT_TIMEOUT": "3", "SEGMENTER_KEEPALIVE": "0"}
+    env |= {"SEGMENTER_MAX_RSS": "0", "SEGMENTER_LIFETIME": "3600", "SEGMENTER_WORKERS": "3"}
+    options = granian_options(Settings.from_env(env))
+    assert options["port"] == 9001 and options["workers"] == 3
+    assert options["http1_settings"].header_read_timeout == 3000
+    assert options["http1_settings"].keep_alive is False
+    assert options["workers_max_rss"] is None and options["workers_lifetime"] == 3600
+    assert options["respawn_failed_workers"] is True and options["interface"] == "wsgi"
+    # granian refuses a header timeout over 60 s: the setting is capped, not passed through.
+    for value in ("600", "0"):  # 0, "no deadline", is granian's longest
+        long = granian_options(Settings.from_env({"SEGMENTER_CLIENT_TIMEOUT": value}))
+        assert long["http1_settings"].header_read_timeout == 60_000
+
+
+def test_the_access_line_is_one_json_object_even_with_quotes_in_it(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    accesslog.configure(True)
+    try:
+        accesslog.write("127.0.0.1", "POST", '/a"b', 200, 12, 0.012345, 'id "1"')
+    finally:
+        accesslog.configure(False)
+    (line,) = capsys.readouterr().out.splitlines()
     assert json.loads(line) == {
         "event": "access",
         "remote": "127.0.0.1",
@@ -77,6 +85,7 @@ def test_the_access_line_is_one_json_object_even_with_quotes_in_it() -> None:
     }
 
 
-def test_a_format_of_ones_own_is_honoured() -> None:
-    # gunicorn's own formatting, which escapes the quote its way.
-    assert _access_lines("%(s)s %(m)s %(U)s") == ['200 POST /a\\"b']
+def test_the_access_log_can_be_turned_off(capsys: pytest.CaptureFixture[str]) -> None:
+    accesslog.configure(False)
+    accesslog.write("127.0.0.1", "GET", "/healthz", 200, 15, 0.001, None)
+    assert capsys.readouterr().out == ""

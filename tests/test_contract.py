@@ -1,6 +1,7 @@
-"""Contract testing: schemathesis against the OpenAPI document served by a live gunicorn on a
-loopback port. Every response must match its documented schema, and nothing may be a 5xx,
-including for generated invalid (negative) requests. CI runs a bounded number of examples;
+"""Contract testing: schemathesis against the OpenAPI document served by a live server
+(`segmenter serve`) on a loopback port. Every response must match its documented schema, and
+nothing may be a 5xx, including for generated invalid (negative) requests. CI runs a bounded
+number of examples;
 the full run is `SCHEMATHESIS_EXAMPLES=1000 python -m pytest tests/test_contract.py`."""
 
 from __future__ import annotations

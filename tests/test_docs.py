@@ -18,8 +18,6 @@ from segmenter.types import Reason
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 DOCS = {p: p.read_text(encoding="utf-8") for p in sorted((ROOT / "docs").glob("*.md"))}
-# Written on other branches at the same time as these docs; the lead merges them.
-ARRIVING = {ROOT / "docs" / "service.md", ROOT / "docs" / "ui.png"}
 
 
 def readme_commands() -> list[str]:

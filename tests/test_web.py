@@ -168,17 +168,28 @@ def test_line_limit_comes_from_the_settings() -> None:
     assert "4 lines; the limit is 3" in r.get_json()["detail"]
 
 
-def test_too_large_is_refused_before_reading(app: Flask, spec: dict[str, Any]) -> None:
-    class Exploding:
-        """A body stream that fails the test if anyone reads it."""
+def test_too_large_is_refused_from_its_length_and_drained_not_kept(
+    app: Flask, spec: dict[str, Any]
+) -> None:
+    class Counting(io.BytesIO):
+        """A body stream that records how much was asked of it in one read."""
 
-        def read(self, *args: Any) -> bytes:
-            raise AssertionError("the body was read")
+        largest = 0
 
-    env = {"CONTENT_LENGTH": "300000", "wsgi.input": Exploding()}
+        def read(self, size: int | None = -1, /) -> bytes:
+            Counting.largest = max(Counting.largest, size if size is not None else -1)
+            return super().read(size)
+
+        def readinto(self, buffer: Any, /) -> int:
+            Counting.largest = max(Counting.largest, len(buffer))
+            return super().readinto(buffer)
+
+    env = {"CONTENT_LENGTH": "300000", "wsgi.input": Counting(b"x" * 300_000)}
     r = app.test_client().post("/segment", content_type="text/plain", environ_overrides=env)
     assert r.status_code == 413
     check(spec, "/segment", "post", r)
+    # Read in small pieces and dropped (so that the client can read its 413), never whole.
+    assert 0 < Counting.largest <= 1 << 16
 
 
 @pytest.mark.parametrize(

@@ -132,8 +132,11 @@ def _batch_on_dask(args: argparse.Namespace) -> int:
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
-    from . import evaluate
+    from . import evaluate, ruleset
 
+    if not 0.0 <= args.phrase_ablation <= 1.0:
+        raise UserError("--phrase-ablation takes a share from 0 to 1")
+    ruleset.configure(phrase_ablation=args.phrase_ablation, seed=args.ablation_seed)
     try:
         records = evaluate.read_jsonl(args.data)
     except FileNotFoundError as exc:
@@ -272,6 +275,15 @@ def build_parser() -> argparse.ArgumentParser:
     e.add_argument("--json", action="store_true", help="print the metrics as one JSON object")
     e.add_argument("--errors", metavar="DIR", help="write the worst records side by side here")
     e.add_argument("--worst", type=int, default=30, help="how many error reports (default 30)")
+    e.add_argument(
+        "--phrase-ablation",
+        type=float,
+        default=0.0,
+        metavar="SHARE",
+        help="switch off this seeded share of every phrase list first (0.5: how much of the "
+        "accuracy rests on memorised phrases; default 0, the product)",
+    )
+    e.add_argument("--ablation-seed", type=int, default=0, help="which phrases (default 0)")
     e.set_defaults(func=cmd_eval)
 
     k = sub.add_parser("bench", help="speed against references measured in the same run")

@@ -31,6 +31,7 @@ TITLE_MAX_WORDS = 22  # a headline, and a teaser list's item: longer is a paragr
 # "So there you have it! The first 6 steps ...!": sentences, not a headline.
 _TWO_SENTENCES = re.compile(r"(?:[a-z]{3}\.|[!?]) +[A-Z].*[.!?]$")
 _LEDE_MIN_WORDS = 6
+_PAIRED_WORDS = 10
 _CARD_TITLE_MIN_WORDS = 3  # "FSC" over "Fair trade" is a product's attributes, not a card
 _KICKER_MIN_WORDS = 8
 # A list of headlines under a short line that no header rule knows ("In this series"): the
@@ -96,6 +97,13 @@ def headline_shaped(text: str, f: Features) -> bool:
     if _TWO_SENTENCES.search(text):
         return False
     return text[0].isupper() or text[0].isdigit() or text[0] in "‘'\"“¿¡" or f.cjk
+
+
+def _second_title(cur: TailLine, nxt: TailLine) -> bool:
+    """Whether `nxt`, under the headline `cur` in a block, is the next item's headline rather
+    than `cur`'s lede: headline-shaped and no longer than a headline next to it runs (a lede
+    cut off mid-sentence is headline-shaped too, but longer)."""
+    return _is_title(nxt) and nxt.features.words <= max(cur.features.words, _PAIRED_WORDS)
 
 
 def _is_lede(t: TailLine) -> bool:
@@ -235,8 +243,10 @@ def parse_tail(
             continue
         title = _is_title(cur)
         if title and nxt is not None:
+            # A lede is cut off or reads as a sentence; a second headline is a teaser of its own.
             lede = _is_lede(nxt) and (
-                nxt.features.truncation_mark or not _is_title_block_start(nxt)
+                nxt.features.truncation_mark
+                or not (_is_title_block_start(nxt) or (in_block and _second_title(cur, nxt)))
             )
             if lede and (in_block or _truncated(nxt)):
                 j = _meta_run(items, i + 2)

@@ -181,6 +181,7 @@ def candidates(
         return []
     best_overlap = max(r[2] for r in rows)
     best_slug = max(r[3] for r in rows)
+    echoes = {k for k, *_ in rows if k and feats[k].words >= 3 and kept[k].text.casefold() in first}
     out = []
     for rank, (k, shape, overlap, slugged) in enumerate(rows):
         f, text = feats[k], kept[k].text
@@ -213,7 +214,7 @@ def candidates(
                     1.0 if prev is not None and prev.weak is not None else 0.0,
                     1.0 if nxt is not None and nxt.words >= 12 and nxt.sentence_end else 0.0,
                     _heading_weight(marks.get(kept[k].number, NO_MARKS).heading),
-                    1.0 if k and f.words >= 3 and text.casefold() in first else 0.0,
+                    1.0 if k in echoes else 0.0,
                 ],
             )
         )

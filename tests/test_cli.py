@@ -255,3 +255,14 @@ def test_resume_on_dask_is_refused_before_any_work(tmp_path: Path) -> None:
     src = write_jsonl(tmp_path / "in.jsonl", [json.dumps({"text": STORY_LINE})])
     r = run("batch", str(src), "-o", str(tmp_path / "out.jsonl"), "--dask", "local", "--resume")
     assert r.returncode == 1 and b"--resume works without --dask only" in r.stderr
+
+
+def test_eval_with_half_the_phrases_off_scores_lower_and_refuses_a_bad_share() -> None:
+    mini = str(FIXTURES / "eval" / "mini.jsonl")
+    plain = json.loads(run("eval", mini, "--json").stdout)["overall"]
+    ablated = json.loads(run("eval", mini, "--json", "--phrase-ablation", "1").stdout)["overall"]
+    # With every phrase list off, the pages' residue lines are the model's to find alone.
+    assert ablated != plain
+    bad = run("eval", mini, "--phrase-ablation", "2")
+    assert bad.returncode != 0 and b"Traceback" not in bad.stderr
+    assert b"--phrase-ablation" in bad.stderr

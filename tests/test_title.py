@@ -27,13 +27,11 @@ def test_slug_tokens() -> None:
     assert slug_tokens(None) == frozenset() and slug_tokens("not a url") == {"not", "url"}
 
 
-def test_url_slug_or_the_pages_top_vouches_for_a_headline_far_above_the_story() -> None:
+def test_url_slug_vouches_for_a_headline_far_above_the_story() -> None:
     menu = "\n".join(f"Menu item {i}" for i in range(80))
     page = "Big day for the town\n" + menu + "\n" + STORY
-    # At the page's very top it is the page's <title> as some renderers print it first
-    # (BeautifulSoup's get_text): evidence enough, as the ranker learned from those renderings.
     plain = segment(page)
-    assert plain.title is not None and plain.title.line == 1
+    assert plain.title is None  # far away and sharing no word with the story: no evidence
     hinted = segment(page, url="https://x.test/2024/big-day-for-the-town")
     assert hinted.title is not None and hinted.title.line == 1
     near = segment("Big day for the town\nHome\nNews\n" + STORY)

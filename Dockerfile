@@ -10,11 +10,13 @@ ENV PATH=/opt/venv/bin:$PATH
 # Dependencies only, at the versions of constraints.txt (the same pins as the README's
 # commands and CI; refresh them with scripts/lock.sh): a stub package lets pip resolve
 # pyproject.toml before the source arrives, so editing the code does not re-download them.
+# Its build/ goes too: setuptools copies a source file only when it is newer than the built
+# one, and the stub's empty __init__.py would otherwise be what the image ships.
 COPY pyproject.toml README.md constraints.txt ./
 RUN mkdir segmenter && touch segmenter/__init__.py \
     && pip install -c constraints.txt . \
     && pip uninstall -y segmenter \
-    && rm -rf segmenter
+    && rm -rf segmenter build segmenter.egg-info
 COPY segmenter ./segmenter
 RUN pip install --no-deps . && python -m compileall -q /opt/venv
 

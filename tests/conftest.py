@@ -66,6 +66,6 @@ def get(url: str, data: bytes | None = None, ctype: str = "text/plain") -> tuple
 
 @pytest.fixture(scope="session")
 def live_server() -> Iterator[str]:
-    """`segmenter serve` (real gunicorn, 2 workers) on a free loopback port."""
+    """`segmenter serve` (granian, 2 workers) on a free loopback port."""
     with running(workers=2) as server:
         yield server.base

@@ -91,9 +91,6 @@ class Reading:
     fragments: bool
     silent: tuple[Line, ...]  # non-blank input lines that say nothing (a bare image, a U+200B)
 
-    def marks_of(self, number: int) -> Marks:
-        return self.marks.get(number, NO_MARKS)
-
 
 def is_markdown(lines: Sequence[Line]) -> bool:
     links = headings = 0
@@ -192,11 +189,9 @@ def read(lines: Sequence[Line]) -> Reading:
             unit_marks[first.number] = Marks(round(share, 4), heading)
         group.clear()
 
-    previous = ""
     for line, text, marks in said:
         if not text:
             close()
-            previous = ""
             continue
         joined = (
             fragments
@@ -204,12 +199,11 @@ def read(lines: Sequence[Line]) -> Reading:
             and len(group) < _MAX_UNIT_LINES
             and not marks.heading
             and not group[0][2].heading
-            and _continues(previous, text)
+            and _continues(group[-1][1], text)
         )
         if not joined:
             close()
         group.append((line, text, marks))
-        previous = text
     close()
     return Reading(tuple(units), members, unit_marks, markdown, fragments, tuple(silent))
 

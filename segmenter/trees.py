@@ -74,8 +74,8 @@ def model_dir(name: str) -> Traversable:
 
 
 @cache
-def load_meta(name: str) -> dict[str, Any]:
-    """A model's meta.json, checked against its weights file."""
+def _checked(name: str) -> tuple[dict[str, Any], bytes]:
+    """A model's meta.json and its weights file, read once and checked against each other."""
     folder = model_dir(name)
     try:
         meta = json.loads(folder.joinpath("meta.json").read_text("utf-8"))
@@ -86,7 +86,12 @@ def load_meta(name: str) -> dict[str, Any]:
         raise RulesError(f"model {name!r} is not of format {FORMAT}")
     if meta.get("trees_sha256") != hashlib.sha256(weights).hexdigest():
         raise RulesError(f"model {name!r}: trees.json is not the file its meta.json describes")
-    return meta
+    return meta, weights
+
+
+def load_meta(name: str) -> dict[str, Any]:
+    """A model's meta.json, checked against its weights file."""
+    return _checked(name)[0]
 
 
 def rules_digest() -> str:
@@ -112,11 +117,10 @@ def _data_files(folder: Traversable, prefix: str) -> list[tuple[str, Traversable
 
 @cache
 def load(name: str, features: tuple[str, ...]) -> Trees:
-    meta = load_meta(name)
+    meta, weights = _checked(name)
     if meta.get("features") != list(features):
         raise RulesError(f"model {name!r} does not match this version's feature list")
-    raw = model_dir(name).joinpath("trees.json").read_text("utf-8")
-    return from_json(json.loads(raw), features, name)
+    return from_json(json.loads(weights), features, name)
 
 
 def from_json(data: dict[str, Any], features: Sequence[str], name: str = "model") -> Trees:

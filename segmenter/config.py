@@ -11,6 +11,7 @@
 | SEGMENTER_HOST            | 0.0.0.0  | address the server binds                           |
 | SEGMENTER_PORT            | 8000     | port the server binds                              |
 | SEGMENTER_WORKERS         | CPUs     | worker processes (the cgroup's CPU quota, >= 2)    |
+| SEGMENTER_THREADS         | 0        | Python threads a worker (0: granian's default)     |
 | SEGMENTER_CLIENT_TIMEOUT  | 10       | seconds a client has to send its headers (<= 60)   |
 | SEGMENTER_KEEPALIVE       | 1        | HTTP/1.1 keep-alive (0: close after each answer)   |
 | SEGMENTER_MAX_RSS         | 1024     | MiB of RSS past which a worker is replaced (0: no) |
@@ -85,6 +86,9 @@ class Settings:
     host: str = "0.0.0.0"
     port: int = 8000
     workers: int = field(default_factory=default_workers)
+    # 0: granian's default for WSGI, backlog / workers / 2 (256 with 2 workers). A client
+    # stalled in its body holds one of them until it closes (segmenter/server.py).
+    threads: int = 0
     client_timeout: int = 10
     keepalive: bool = True
     max_rss: int = 1024

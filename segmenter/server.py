@@ -17,21 +17,26 @@ from typing import Any
 from .config import Settings
 
 # blocking_threads: Python threads a worker runs the app on; backpressure: requests a worker
-# takes on at once (the rest wait in the kernel's queue). The app reads a request's body on its
-# thread and granian's WSGI input has no read deadline, so a client that stalls in its body
-# holds a thread until it closes: the threads of all workers are the number of stalled
-# clients that stop the service. With 64 threads a worker (backpressure 128), 100 stalled
-# bodies left a normal POST at 0.03 s and 160 stopped it (30 s timeout); with 2 threads, 8
-# clients trickling bodies made it wait 13.5 s. Hence granian's own defaults for WSGI:
-# backpressure = backlog / workers (512 with 2 workers) and half as many threads (granian
-# warns at start that this is many for the cores; most of them wait on a client, without the
-# GIL). Idle threads exit after 30 s. The cost: each thread may hold a body of
-# up to SEGMENTER_MAX_BYTES. wrk, 64 connections, the seed pages, 15 s each (shared machine,
-# load 15-20): 64/128 787 req/s, p99 335 ms; 256/512 848 req/s, p99 263 ms; CPU a request
-# 1.8-2.0 ms in both.
-BACKLOG = 1024  # granian's default, explicit: backpressure is derived from it
-BACKPRESSURE = None  # granian: backlog // workers
-BLOCKING_THREADS = None  # granian: backpressure // 2 for WSGI
+# takes on at once (the rest wait in the kernel's queue). granian calls the app as soon as a
+# request's headers are in, and the app reads the body on its thread: granian's WSGI input
+# has no read deadline and no way to give it one (a read blocks in Rust until the bytes asked
+# for, the end or an error), so a client that stalls in its body holds a thread until it
+# closes. The threads of all workers are the number of stalled clients that stop the service:
+# with granian's defaults for WSGI (backpressure = backlog / workers, 512 with 2 workers, and
+# half as many threads, 256), 500 stalled bodies left a normal POST at 0.00-0.01 s and 600
+# stopped it (5 s timeout); with 64 threads a worker, 160 did. SEGMENTER_THREADS raises the
+# bound (backpressure follows at twice the threads, granian's own ratio); threads wait on a
+# client without the GIL and idle ones exit after 30 s. The cost: each may hold a body of up
+# to SEGMENTER_MAX_BYTES. wrk, 64 connections, the seed pages, 15 s each (shared machine,
+# load 15-20): 64/128 787 req/s, p99 335 ms; 256/512 848 req/s, p99 263 ms.
+BACKLOG = 1024  # granian's default, explicit: its default backpressure is derived from it
+
+
+def thread_options(settings: Settings) -> tuple[int | None, int | None]:
+    """(backpressure, blocking_threads) for granian: None leaves granian's default."""
+    if not settings.threads:
+        return None, None
+    return max(2 * settings.threads, BACKLOG // max(1, settings.workers)), settings.threads
 
 
 def granian_options(settings: Settings) -> dict[str, Any]:
@@ -39,6 +44,7 @@ def granian_options(settings: Settings) -> dict[str, Any]:
     from granian.constants import HTTPModes, Interfaces
     from granian.http import HTTP1Settings
 
+    backpressure, blocking_threads = thread_options(settings)
     return {
         "target": "segmenter.web:create_app",
         "factory": True,
@@ -49,8 +55,8 @@ def granian_options(settings: Settings) -> dict[str, Any]:
         "http": HTTPModes.http1,
         "websockets": False,
         "backlog": BACKLOG,
-        "backpressure": BACKPRESSURE,
-        "blocking_threads": BLOCKING_THREADS,
+        "backpressure": backpressure,
+        "blocking_threads": blocking_threads,
         "http1_settings": HTTP1Settings(
             # The whole of a request's headers must arrive within this time, however they
             # trickle in. granian allows 1-60 s: 0 ("no deadline") is its longest, 60 s. A

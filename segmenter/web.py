@@ -131,12 +131,32 @@ def _read_body(settings: Settings) -> bytes:
         raise Problem(
             400, "Bad Request", f"the body ended after {len(data)} of its {declared} bytes"
         )
+    if declared is None and not data and _is_chunked(request.headers.get("Transfer-Encoding")):
+        # granian (2.8) ends a chunked body at its first framing error and tells the app
+        # nothing: the bytes before the fault read as the whole body. A fault in the first
+        # chunk-size line reads as an empty body, and so does "0\r\n\r\n"; neither carries a
+        # document, so both are this 400 rather than a 422 for an empty text. A fault after
+        # the first chunk cannot be seen here (docs/service.md).
+        raise Problem(
+            400,
+            "Bad Request",
+            "the chunked body carried no data: it was empty, or its chunk framing was "
+            "malformed before any data",
+            kind="malformed-chunked-body",
+        )
     encoding = (request.headers.get("Content-Encoding") or "identity").strip().lower()
     if encoding == "gzip":
         return _gunzip(data, limit)
     if encoding != "identity":
         raise Problem(415, "Unsupported Media Type", f"unsupported Content-Encoding {encoding!r}")
     return data
+
+
+def _is_chunked(transfer_encoding: str | None) -> bool:
+    """Whether the request's framing is chunked (the last coding, RFC 9112 6.1)."""
+    if not transfer_encoding:
+        return False
+    return transfer_encoding.rsplit(",", 1)[-1].strip().lower() == "chunked"
 
 
 def _gunzip(data: bytes, limit: int) -> bytes:

@@ -55,3 +55,18 @@ def test_a_client_that_keeps_its_end_open_after_close_holds_up_no_one(live_serve
         s.sendall(b"late bytes are read and dropped")
         s.close()
     assert get(live_server + "/healthz")[0] == 200
+
+
+def test_threads_map_onto_granians_blocking_threads_and_backpressure() -> None:
+    """SEGMENTER_THREADS is the bound on clients stalled in their bodies (each holds a
+    thread): granian's defaults when 0, else the threads and twice as much backpressure."""
+    from segmenter.config import Settings
+    from segmenter.server import granian_options
+
+    default = granian_options(Settings.from_env({"SEGMENTER_WORKERS": "2"}))
+    assert default["blocking_threads"] is None and default["backpressure"] is None
+    env = {"SEGMENTER_WORKERS": "2", "SEGMENTER_THREADS": "1024"}
+    raised = granian_options(Settings.from_env(env))
+    assert raised["blocking_threads"] == 1024 and raised["backpressure"] == 2048
+    few = granian_options(Settings.from_env({"SEGMENTER_WORKERS": "2", "SEGMENTER_THREADS": "8"}))
+    assert few["blocking_threads"] == 8 and few["backpressure"] == 512  # never below default

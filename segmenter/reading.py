@@ -239,10 +239,15 @@ def restore(parts: Split, reading: Reading, lines: Sequence[Line], explain: bool
             removed.append(r)
         else:
             removed.extend(replace(r, text=x.text, line=x.number) for x in lines)
-    removed.extend(
-        Removed(line.text, line.number, Reason.OTHER, "no-text") for line in reading.silent
-    )
     teasers = [_restore_teaser(t, members, lines) for t in parts.teasers]
+    # A line that says nothing inside a teaser's span is the teaser's, not also residue.
+    spans = [(t.line, t.end_line or t.line) for t in teasers]
+    held = {x.number for x in reading.silent if any(a <= x.number <= b for a, b in spans)}
+    removed.extend(
+        Removed(line.text, line.number, Reason.OTHER, "no-text")
+        for line in reading.silent
+        if line.number not in held
+    )
     decisions: list[Decision] = []
     for d in parts.decisions:
         lines = raw(d.line)
@@ -286,11 +291,12 @@ def _restore_title(title: Title, lines: tuple[Line, ...]) -> tuple[Title, list[R
 def _restore_teaser(
     t: Teaser, members: dict[int, tuple[Line, ...]], lines: Sequence[Line]
 ) -> Teaser:
-    first, tail = members.get(t.line), members.get(t.end_line or t.line)
-    if not first and not tail:
+    start, last = t.line, t.end_line or t.line
+    # Any of its units may have been joined, not only its first and last.
+    if not any(n in members for n in range(start, last + 1)):
         return t
-    start = t.line
-    end = tail[-1].number if tail else (t.end_line or t.line)
+    tail = members.get(last)
+    end = tail[-1].number if tail else last
     # The teaser's parts must be pieces of its input lines: when reading joined them or read
     # them without their marks, its text is its input lines as given.
     source = "\n".join(x.text for x in lines[start - 1 : end] if x.text)

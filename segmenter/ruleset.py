@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import hashlib
+import importlib
 import json
 import re
+import sys
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from importlib import resources
 from typing import Any
@@ -70,6 +72,7 @@ class LineRule:
     # Every pattern of the rule holds one of these (lower case): the patterns are tried only
     # on a key that contains one, a few `in` tests instead of a regex scan of the line each.
     requires: tuple[str, ...] = ()
+    sources: tuple[str, ...] = ()  # the patterns of `pattern`, one by one
 
     def may_match(self, key: str) -> bool:
         if not self.requires:
@@ -328,13 +331,15 @@ def line_rules() -> tuple[LineRule, ...]:
         try:
             name = raw["name"]
             words = _merged_rule_field(raw, "words")
+            patterns = _merged_rule_field(raw, "patterns")
             rules.append(
                 LineRule(
                     name=name,
                     reason=Reason(raw["reason"]),
                     strong=raw.get("strength", "strong") == "strong",
                     phrases=frozenset(key_of(p) for p in _merged_rule_field(raw, "phrases")),
-                    pattern=_alternation(_merged_rule_field(raw, "patterns"), name),
+                    pattern=_alternation(patterns, name),
+                    sources=tuple(patterns),
                     requires=_requires(raw),
                     words=frozenset(w.lower() for w in words),
                     min_tokens=int(raw.get("min_tokens", 1)),
@@ -348,10 +353,28 @@ def line_rules() -> tuple[LineRule, ...]:
 
 
 @dataclass(frozen=True, slots=True)
+class Screened:
+    """Rules the fast path of `Matcher.first` tries one by one, each behind cheap `in` tests:
+    rule `index`'s `pattern` (case-sensitive) can only match a key that holds one word of
+    each of `gates` (the rule's own `requires`, then the literals its patterns need)."""
+
+    index: int
+    sentences: bool
+    gates: tuple[tuple[str, ...], ...]
+    pattern: re.Pattern[str]
+
+
+@dataclass(frozen=True, slots=True)
 class Matcher:
     """All rules of one strength, matched at once: a dict for the phrases, one alternation of
     every rule's patterns (regex alternation tries them in rule order, so the first rule that
-    matches wins as if tried one by one), and the word-list rules."""
+    matches wins as if tried one by one), and the word-list rules.
+
+    The fast path (`fast`, `fast_prose`, `screened`) gives the same answers in less time: the
+    same patterns compiled case-sensitively, which is the same match on a key that holds no
+    character another case of a pattern character could be (`trouble`; a key holding one
+    takes the plain path), and the patterns that scan the whole line (`.{0,200}\\bword`)
+    tried only when the key holds a literal they need (see `_needs`)."""
 
     rules: tuple[LineRule, ...]
     phrases: dict[str, int]  # key -> index of the first rule with that phrase
@@ -359,26 +382,21 @@ class Matcher:
     prose_patterns: re.Pattern[str] | None  # the same without the "sentences": false rules
     word_rules: tuple[int, ...]
     guarded: tuple[int, ...] = ()  # rules with `requires`: outside the alternation, tried alone
+    trouble: re.Pattern[str] | None = None  # None: no fast path
+    fast: re.Pattern[str] | None = None  # like `patterns`, less the screened patterns
+    fast_prose: re.Pattern[str] | None = None
+    screened: tuple[Screened, ...] = ()
 
     def first(self, text: str) -> LineRule | None:
         if len(text) > MAX_RULE_CHARS:
             return None  # residue is short: no rule looks at a longer line
         key = key_of(text)
         found = self.phrases.get(key, len(self.rules))
-        regex = self.prose_patterns if SENTENCE_END.search(text) else self.patterns
-        m = regex.fullmatch(key) if regex is not None else None
-        if m is not None and m.lastgroup:
-            found = min(found, int(m.lastgroup[1:]))
-        prose = regex is self.prose_patterns
-        for index in self.guarded:
-            if index >= found:
-                break
-            rule = self.rules[index]
-            pattern = rule.pattern
-            tried = (rule.sentences or not prose) and rule.may_match(key)
-            if tried and pattern is not None and pattern.fullmatch(key):
-                found = index
-                break
+        prose = SENTENCE_END.search(text) is not None
+        if self.trouble is not None and key == key.lower() and not self.trouble.search(key):
+            found = self._fast(key, prose, found)
+        else:
+            found = self._plain(key, prose, found)
         for index in self.word_rules:
             if index >= found:
                 break
@@ -386,6 +404,42 @@ class Matcher:
                 found = index
                 break
         return self.rules[found] if found < len(self.rules) else None
+
+    def _plain(self, key: str, prose: bool, found: int) -> int:
+        regex = self.prose_patterns if prose else self.patterns
+        m = regex.fullmatch(key) if regex is not None else None
+        if m is not None and m.lastgroup:
+            found = min(found, int(m.lastgroup[1:]))
+        for index in self.guarded:
+            if index >= found:
+                break
+            rule = self.rules[index]
+            pattern = rule.pattern
+            tried = (rule.sentences or not prose) and rule.may_match(key)
+            if tried and pattern is not None and pattern.fullmatch(key):
+                return index
+        return found
+
+    def _fast(self, key: str, prose: bool, found: int) -> int:
+        regex = self.fast_prose if prose else self.fast
+        m = regex.fullmatch(key) if regex is not None else None
+        if m is not None and m.lastgroup:
+            found = min(found, int(m.lastgroup[1:]))
+        for rule in self.screened:
+            if rule.index >= found:
+                break
+            if prose and not rule.sentences:
+                continue
+            for gate in rule.gates:
+                for word in gate:
+                    if word in key:
+                        break
+                else:
+                    break  # no word of this gate: the rule cannot match
+            else:
+                if rule.pattern.fullmatch(key):
+                    return rule.index
+        return found
 
 
 def _combined(rules: tuple[LineRule, ...], prose: bool) -> re.Pattern[str] | None:
@@ -404,13 +458,217 @@ def matcher(strong: bool) -> Matcher:
     for i, rule in enumerate(rules):
         for phrase in rule.phrases:
             phrases.setdefault(phrase, i)
-    return Matcher(
+    plain = Matcher(
         rules=rules,
         phrases=phrases,
         patterns=_combined(rules, prose=False),
         prose_patterns=_combined(rules, prose=True),
         word_rules=tuple(i for i, r in enumerate(rules) if r.words),
         guarded=tuple(i for i, r in enumerate(rules) if r.requires and r.pattern is not None),
+    )
+    return _with_fast_path(plain)
+
+
+# --- The matcher's fast path -----------------------------------------------------------------
+# The rules' patterns are compiled with re.IGNORECASE and matched against a lower-case key.
+# Two facts let most keys skip most of that work, with the same answers:
+# - a pattern whose characters are all lower case (or have no case) matches a key
+#   case-sensitively exactly as it does case-insensitively, unless the key holds a character
+#   that re.IGNORECASE takes for another case of one of them ("K" for "k", the Kelvin sign for
+#   "k", "ſ" for "s"): such a key, rare once lowered, takes the plain path;
+# - a pattern that must scan the whole line (".{0,200}\\ball rights reserved\\b.{0,100}") can
+#   only match a key that holds one of the literals every match of it holds ("all rights
+#   reserved"): a few `in` tests are far cheaper than the scan.
+# The literals are read off the parsed pattern (re's own parser), never written by hand, so
+# they hold for whatever the rule files say; tests/test_ruleset_fast.py checks the answers.
+
+_parser: Any = importlib.import_module("re._parser")
+_MAX_RANGE = 1000  # a class range wider than this is not expanded: the pattern keeps its flag
+
+
+def _alphabet(items: Any, out: set[str]) -> bool:
+    """Add every character a parsed pattern names (literals, class members) to `out`; False
+    when one is not its own lower case, or the pattern holds something whose match depends on
+    the flag other than through those characters (a backreference, scoped flags)."""
+    p = _parser
+    for op, av in items:
+        if op is p.LITERAL or op is p.NOT_LITERAL:
+            chars = [chr(av)]
+        elif op is p.IN:
+            chars = []
+            for iop, iav in av:
+                if iop is p.LITERAL:
+                    chars.append(chr(iav))
+                elif iop is p.RANGE:
+                    lo, hi = iav
+                    if hi - lo > _MAX_RANGE:
+                        return False
+                    chars.extend(chr(c) for c in range(lo, hi + 1))
+                elif iop is not p.CATEGORY and iop is not p.NEGATE:
+                    return False
+        elif op is p.ANY or op is p.AT:
+            continue
+        elif op is p.SUBPATTERN:
+            if av[1] or av[2] or not _alphabet(av[3], out):
+                return False
+            continue
+        elif op is p.BRANCH:
+            if not all(_alphabet(alt, out) for alt in av[1]):
+                return False
+            continue
+        elif op in (p.MAX_REPEAT, p.MIN_REPEAT, p.POSSESSIVE_REPEAT):
+            if not _alphabet(av[2], out):
+                return False
+            continue
+        elif op is p.ATOMIC_GROUP:
+            if not _alphabet(av, out):
+                return False
+            continue
+        elif op is p.ASSERT or op is p.ASSERT_NOT:
+            if not _alphabet(av[1], out):
+                return False
+            continue
+        else:
+            return False
+        for char in chars:
+            if char.lower() != char:
+                return False
+            out.add(char)
+    return True
+
+
+def _better(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
+    """Is literal set `a` the cheaper and more telling test: longest shortest word (spaces
+    not counted), then fewer words."""
+    return (min(len(w.strip()) for w in a), -len(a)) > (min(len(w.strip()) for w in b), -len(b))
+
+
+def _needs(items: Any) -> tuple[str, ...] | None:
+    """Literals of which every string the parsed pattern (case-sensitive) matches holds one,
+    or None if none are known."""
+    p = _parser
+    best: tuple[str, ...] | None = None
+    run = ""
+
+    def offer(found: tuple[str, ...] | None) -> None:
+        nonlocal best
+        if found and (best is None or _better(found, best)):
+            best = found
+
+    for op, av in items:
+        if op is p.LITERAL:
+            run += chr(av)
+            continue
+        if run:
+            offer((run,))
+            run = ""
+        if op is p.SUBPATTERN:
+            offer(_needs(av[3]))
+        elif op is p.ATOMIC_GROUP:
+            offer(_needs(av))
+        elif op is p.ASSERT:  # a lookahead or -behind that must hold somewhere in the key
+            offer(_needs(av[1]))
+        elif op is p.BRANCH:
+            alts = [_needs(alt) for alt in av[1]]
+            if all(alts):
+                offer(tuple(sorted({w for alt in alts if alt for w in alt})))
+        elif op is p.IN:
+            if av and all(iop is p.LITERAL for iop, _ in av):
+                offer(tuple(sorted({chr(c) for _, c in av})))
+        elif op in (p.MAX_REPEAT, p.MIN_REPEAT, p.POSSESSIVE_REPEAT) and av[0] >= 1:
+            offer(_needs(av[2]))
+    if run:
+        offer((run,))
+    return best
+
+
+def _scans(items: Any) -> bool:
+    """Does the parsed pattern open by scanning: `.{0,200}`, `[^|]{1,300}`, a lookahead."""
+    p = _parser
+    if not len(items):
+        return False
+    op, av = items[0]
+    if op is p.ASSERT:
+        return True
+    if op not in (p.MAX_REPEAT, p.MIN_REPEAT, p.POSSESSIVE_REPEAT) or av[1] < 10:
+        return False
+    body = list(av[2])
+    if len(body) != 1:
+        return False
+    bop, bav = body[0]
+    if bop is p.ANY:
+        return True
+    return bop is p.IN and any(i is p.NEGATE or i is p.CATEGORY for i, _ in bav)
+
+
+def _fewest(words: Iterable[str]) -> tuple[str, ...]:
+    """The words less those that hold another of them (a key holding "ads" holds "ad")."""
+    kept: list[str] = []
+    for word in sorted(set(words), key=lambda w: (len(w), w)):
+        if not any(k in word for k in kept):
+            kept.append(word)
+    return tuple(kept)
+
+
+def _trouble(alphabet: set[str]) -> re.Pattern[str]:
+    """The characters re.IGNORECASE takes for another case of a character of `alphabet`."""
+    if not alphabet:
+        return _NEVER
+    import numpy as np  # one string of every code point but the surrogates, built in C
+
+    points = np.arange(sys.maxunicode + 1, dtype="<u4")
+    everything = points[(points < 0xD800) | (points > 0xDFFF)].tobytes().decode("utf-32-le")
+    cls = "[" + "".join(re.escape(c) for c in sorted(alphabet)) + "]"
+    cased = "".join(sorted(set(re.findall(cls, everything, re.IGNORECASE))))
+    trouble: set[str] = set()
+    for char in alphabet:
+        trouble.update(x for x in re.findall(re.escape(char), cased, re.IGNORECASE) if x != char)
+    if not trouble:
+        return _NEVER
+    return re.compile("[" + "".join(re.escape(c) for c in sorted(trouble)) + "]")
+
+
+def _with_fast_path(plain: Matcher) -> Matcher:
+    alphabet: set[str] = set()
+    fast: list[tuple[int, bool, str]] = []  # (rule index, sentences, alternation)
+    screened: list[Screened] = []
+    for i, rule in enumerate(plain.rules):
+        if rule.pattern is None:
+            continue
+        kept: list[str] = []
+        scanning: list[str] = []
+        needs: list[tuple[str, ...] | None] = []
+        for source in rule.sources:
+            tree = _parser.parse(source, re.IGNORECASE)
+            chars: set[str] = set()
+            if _alphabet(tree, chars):
+                alphabet |= chars
+                body, need = f"(?:{source})", _needs(tree)
+            else:  # matched as before, with its flag
+                body, need = f"(?i:{source})", None
+            if rule.requires or (need is not None and _scans(tree)):
+                scanning.append(body)
+                needs.append(need)
+            else:
+                kept.append(body)
+        if kept:
+            fast.append((i, rule.sentences, "|".join(kept)))
+        if scanning:
+            gates: tuple[tuple[str, ...], ...] = (rule.requires,) if rule.requires else ()
+            if all(needs):
+                gates += (_fewest(w for need in needs if need for w in need),)
+            screened.append(Screened(i, rule.sentences, gates, re.compile("|".join(scanning))))
+
+    def combined(prose: bool) -> re.Pattern[str] | None:
+        parts = [f"(?P<r{i}>{alt})" for i, sentences, alt in fast if sentences or not prose]
+        return re.compile("|".join(parts)) if parts else None
+
+    return replace(
+        plain,
+        trouble=_trouble(alphabet),
+        fast=combined(prose=False),
+        fast_prose=combined(prose=True),
+        screened=tuple(screened),
     )
 
 

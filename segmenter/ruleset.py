@@ -8,7 +8,7 @@ import json
 import re
 import sys
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from functools import cache
 from importlib import resources
 from typing import Any
@@ -383,8 +383,12 @@ class Matcher:
     word_rules: tuple[int, ...]
     guarded: tuple[int, ...] = ()  # rules with `requires`: outside the alternation, tried alone
     trouble: re.Pattern[str] | None = None  # None: no fast path
-    fast: re.Pattern[str] | None = None  # like `patterns`, less the screened patterns
+    # Like `patterns` less the screened patterns, by the key's first character: only the
+    # patterns that can match a key opening with it (`_first`); `fast` for any other.
+    fast: re.Pattern[str] | None = None
     fast_prose: re.Pattern[str] | None = None
+    fast_by_char: dict[str, re.Pattern[str] | None] = field(default_factory=dict)
+    fast_prose_by_char: dict[str, re.Pattern[str] | None] = field(default_factory=dict)
     screened: tuple[Screened, ...] = ()
 
     def first(self, text: str) -> LineRule | None:
@@ -393,7 +397,7 @@ class Matcher:
         key = key_of(text)
         found = self.phrases.get(key, len(self.rules))
         prose = SENTENCE_END.search(text) is not None
-        if self.trouble is not None and key == key.lower() and not self.trouble.search(key):
+        if self.trouble is not None and key and key == key.lower() and not self.trouble.search(key):
             found = self._fast(key, prose, found)
         else:
             found = self._plain(key, prose, found)
@@ -421,7 +425,10 @@ class Matcher:
         return found
 
     def _fast(self, key: str, prose: bool, found: int) -> int:
-        regex = self.fast_prose if prose else self.fast
+        if prose:
+            regex = self.fast_prose_by_char.get(key[0], self.fast_prose)
+        else:
+            regex = self.fast_by_char.get(key[0], self.fast)
         m = regex.fullmatch(key) if regex is not None else None
         if m is not None and m.lastgroup:
             found = min(found, int(m.lastgroup[1:]))
@@ -583,22 +590,96 @@ def _needs(items: Any) -> tuple[str, ...] | None:
 
 
 def _scans(items: Any) -> bool:
-    """Does the parsed pattern open by scanning: `.{0,200}`, `[^|]{1,300}`, a lookahead."""
+    """Does the parsed pattern open by scanning (`.{0,200}`, `[^|]{1,300}`, a lookahead),
+    perhaps after an optional group?"""
     p = _parser
-    if not len(items):
-        return False
-    op, av = items[0]
-    if op is p.ASSERT:
-        return True
-    if op not in (p.MAX_REPEAT, p.MIN_REPEAT, p.POSSESSIVE_REPEAT) or av[1] < 10:
-        return False
-    body = list(av[2])
-    if len(body) != 1:
-        return False
-    bop, bav = body[0]
-    if bop is p.ANY:
-        return True
-    return bop is p.IN and any(i is p.NEGATE or i is p.CATEGORY for i, _ in bav)
+    for op, av in items:
+        if op is p.ASSERT:
+            return True
+        if op not in (p.MAX_REPEAT, p.MIN_REPEAT, p.POSSESSIVE_REPEAT):
+            return False
+        body = list(av[2])
+        if av[1] >= 10 and len(body) == 1:
+            bop, bav = body[0]
+            if bop is p.ANY or bop is p.NOT_LITERAL:
+                return True
+            if bop is p.IN and any(i is p.NEGATE or i is p.CATEGORY for i, _ in bav):
+                return True
+        if av[0] > 0:
+            return False
+    return False
+
+
+_Firsts = frozenset[str] | None  # the characters a match can open with; None: any
+
+
+def _first(items: Any, classes: dict[str, frozenset[str]]) -> tuple[_Firsts, bool]:
+    """The characters a match of the parsed pattern (case-sensitive) can open with, and
+    whether it can match the empty string. `classes` holds the members of \\d and \\s."""
+    p = _parser
+    found: set[str] = set()
+    for op, av in items:
+        chars: _Firsts
+        if op is p.LITERAL:
+            chars, empty = frozenset(chr(av)), False
+        elif op is p.IN:
+            members: set[str] = set()
+            for iop, iav in av:
+                if iop is p.LITERAL:
+                    members.add(chr(iav))
+                elif iop is p.RANGE and iav[1] - iav[0] <= _MAX_RANGE:
+                    members.update(map(chr, range(iav[0], iav[1] + 1)))
+                elif iop is p.CATEGORY and str(iav) in classes:
+                    members |= classes[str(iav)]
+                else:
+                    return None, False
+            chars, empty = frozenset(members), False
+        elif op is p.AT or op is p.ASSERT or op is p.ASSERT_NOT:
+            continue  # no character: what follows opens the match
+        elif op is p.SUBPATTERN:
+            chars, empty = _first(av[3], classes)
+        elif op is p.ATOMIC_GROUP:
+            chars, empty = _first(av, classes)
+        elif op is p.BRANCH:
+            union: set[str] = set()
+            empty = False
+            for alt in av[1]:
+                alt_chars, alt_empty = _first(alt, classes)
+                if alt_chars is None:
+                    return None, False
+                union |= alt_chars
+                empty = empty or alt_empty
+            chars = frozenset(union)
+        elif op in (p.MAX_REPEAT, p.MIN_REPEAT, p.POSSESSIVE_REPEAT):
+            chars, empty = _first(av[2], classes)
+            empty = empty or av[0] == 0
+        else:  # ANY, NOT_LITERAL, a backreference ...
+            return None, False
+        if chars is None:
+            return None, False
+        found |= chars
+        if not empty:
+            return frozenset(found), False
+    return frozenset(found), True
+
+
+def _categories(everything: str) -> dict[str, frozenset[str]]:
+    """The members of the classes \\d and \\s (a few hundred characters: a set a key's first
+    character is looked up in), by the names the parser gives them."""
+    classes = {}
+    for escape in ("\\d", "\\s"):
+        ((_, ((_, name),)),) = list(_parser.parse(escape))
+        members = re.findall(escape, everything)
+        classes[str(name)] = frozenset(members)
+    return classes
+
+
+def _everything() -> str:
+    """One string of every code point but the surrogates, built in C."""
+    import numpy as np
+
+    points = np.arange(sys.maxunicode + 1, dtype="<u4")
+    return points[(points < 0xD800) | (points > 0xDFFF)].tobytes().decode("utf-32-le")
 
 
 def _fewest(words: Iterable[str]) -> tuple[str, ...]:
@@ -610,14 +691,10 @@ def _fewest(words: Iterable[str]) -> tuple[str, ...]:
     return tuple(kept)
 
 
-def _trouble(alphabet: set[str]) -> re.Pattern[str]:
+def _trouble(alphabet: set[str], everything: str) -> re.Pattern[str]:
     """The characters re.IGNORECASE takes for another case of a character of `alphabet`."""
     if not alphabet:
         return _NEVER
-    import numpy as np  # one string of every code point but the surrogates, built in C
-
-    points = np.arange(sys.maxunicode + 1, dtype="<u4")
-    everything = points[(points < 0xD800) | (points > 0xDFFF)].tobytes().decode("utf-32-le")
     cls = "[" + "".join(re.escape(c) for c in sorted(alphabet)) + "]"
     cased = "".join(sorted(set(re.findall(cls, everything, re.IGNORECASE))))
     trouble: set[str] = set()
@@ -629,47 +706,79 @@ def _trouble(alphabet: set[str]) -> re.Pattern[str]:
 
 
 def _with_fast_path(plain: Matcher) -> Matcher:
+    everything = _everything()
+    classes = _categories(everything)
     alphabet: set[str] = set()
-    fast: list[tuple[int, bool, str]] = []  # (rule index, sentences, alternation)
+    kept: list[tuple[int, bool, str, _Firsts]] = []  # rule index, sentences, pattern, firsts
     screened: list[Screened] = []
     for i, rule in enumerate(plain.rules):
         if rule.pattern is None:
             continue
-        kept: list[str] = []
         scanning: list[str] = []
         needs: list[tuple[str, ...] | None] = []
         for source in rule.sources:
             tree = _parser.parse(source, re.IGNORECASE)
             chars: set[str] = set()
+            firsts: _Firsts = None
             if _alphabet(tree, chars):
                 alphabet |= chars
                 body, need = f"(?:{source})", _needs(tree)
+                firsts, empty = _first(tree, classes)
+                if empty:
+                    firsts = None
             else:  # matched as before, with its flag
                 body, need = f"(?i:{source})", None
             if rule.requires or (need is not None and _scans(tree)):
                 scanning.append(body)
                 needs.append(need)
             else:
-                kept.append(body)
-        if kept:
-            fast.append((i, rule.sentences, "|".join(kept)))
+                kept.append((i, rule.sentences, body, firsts))
         if scanning:
             gates: tuple[tuple[str, ...], ...] = (rule.requires,) if rule.requires else ()
             if all(needs):
                 gates += (_fewest(w for need in needs if need for w in need),)
             screened.append(Screened(i, rule.sentences, gates, re.compile("|".join(scanning))))
-
-    def combined(prose: bool) -> re.Pattern[str] | None:
-        parts = [f"(?P<r{i}>{alt})" for i, sentences, alt in fast if sentences or not prose]
-        return re.compile("|".join(parts)) if parts else None
-
+    fast, by_char = _dispatch(kept, prose=False)
+    fast_prose, prose_by_char = _dispatch(kept, prose=True)
     return replace(
         plain,
-        trouble=_trouble(alphabet),
-        fast=combined(prose=False),
-        fast_prose=combined(prose=True),
+        trouble=_trouble(alphabet, everything),
+        fast=fast,
+        fast_prose=fast_prose,
+        fast_by_char=by_char,
+        fast_prose_by_char=prose_by_char,
         screened=tuple(screened),
     )
+
+
+def _dispatch(
+    kept: list[tuple[int, bool, str, _Firsts]], prose: bool
+) -> tuple[re.Pattern[str] | None, dict[str, re.Pattern[str] | None]]:
+    """The alternation of the patterns that can open with any character, and for each
+    character some pattern names as its first, the alternation of those that can open with
+    it: rule order kept, groups named r<index> as in `_combined`."""
+    parts = [(i, body, firsts) for i, sentences, body, firsts in kept if sentences or not prose]
+    wild = [k for k, (_, _, firsts) in enumerate(parts) if firsts is None]
+    by_first: dict[str, list[int]] = {}
+    for k, (_, _, firsts) in enumerate(parts):
+        for char in firsts or ():
+            by_first.setdefault(char, []).append(k)
+
+    def compiled(ids: tuple[int, ...]) -> re.Pattern[str] | None:
+        groups: dict[int, list[str]] = {}
+        for k in ids:
+            groups.setdefault(parts[k][0], []).append(parts[k][1])
+        alts = [f"(?P<r{i}>{'|'.join(bodies)})" for i, bodies in groups.items()]
+        return re.compile("|".join(alts)) if alts else None
+
+    done: dict[tuple[int, ...], re.Pattern[str] | None] = {}
+    by_char: dict[str, re.Pattern[str] | None] = {}
+    for char, ids in by_first.items():
+        key = tuple(sorted({*wild, *ids}))
+        if key not in done:
+            done[key] = compiled(key)
+        by_char[char] = done[key]
+    return compiled(tuple(wild)), by_char
 
 
 @cache

@@ -18,7 +18,17 @@ from hypothesis import strategies as st
 
 from conftest import EVAL_DIR, FIXTURES, SEEDS
 from segmenter import ruleset
-from segmenter.ruleset import Matcher, _alphabet, _needs, _parser, key_of, matcher
+from segmenter.ruleset import (
+    Matcher,
+    _alphabet,
+    _categories,
+    _everything,
+    _first,
+    _needs,
+    _parser,
+    key_of,
+    matcher,
+)
 
 PAGES = [p.read_text(encoding="utf-8") for p in sorted(SEEDS.glob("*.txt"))]
 PAGES += [p.read_text(encoding="utf-8") for p in sorted((FIXTURES / "pages").glob("*.txt"))]
@@ -139,6 +149,23 @@ def test_every_match_holds_a_needed_literal(data: st.DataObject) -> None:
         return
     text = data.draw(_matching(source, 0))
     assert any(word in text for word in need), (source, need, text)
+
+
+@cache
+def _classes() -> dict[str, frozenset[str]]:
+    return _categories(_everything())
+
+
+@_SETTINGS
+@given(st.data())
+def test_every_match_opens_with_one_of_its_first_characters(data: st.DataObject) -> None:
+    source = data.draw(st.sampled_from(_canonical()))
+    firsts, empty = _first(_parser.parse(source, re.IGNORECASE), _classes())
+    text = data.draw(_matching(source, 0))
+    if firsts is None:
+        return
+    assert empty or text, source
+    assert not text or text[0] in firsts, (source, text)
 
 
 @pytest.fixture

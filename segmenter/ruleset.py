@@ -26,6 +26,7 @@ MAX_RULE_CHARS = 400
 # str.translate, which costs microseconds a line whatever it finds.
 _QUOTES = tuple((q, "'") for q in "‘’‛") + tuple((q, '"') for q in "“”„«»")
 _BULLET = re.compile(r"^(?:[*+•·▪►>|-]\s*)+")
+_BULLET_CHARS = "*+•·▪►>|-"  # the class of _BULLET: a key opening with none keeps its start
 _TRAIL = ":.!|›»"  # trailing marks dropped with trailing space
 # Characters that print as nothing and hide inside words ("Schlag\u00adwörter"): a soft hyphen,
 # zero-width space / non-joiner / joiner, word joiner and the byte-order mark.
@@ -44,7 +45,8 @@ def key_of(text: str) -> str:
         for char in INVISIBLE:
             if char in key:
                 key = key.replace(char, "")
-    key = _BULLET.sub("", key)
+    if key and key[0] in _BULLET_CHARS:
+        key = _BULLET.sub("", key)
     # rstrip() drops exactly what \s matches; a search for [\s:.!|›»]+$ would be tried at
     # every space of the line.
     while True:

@@ -194,3 +194,19 @@ def test_a_trouble_character_takes_the_plain_path() -> None:
     assert key_of("ADVERTISEMENT") == "advertisement"
     _same("Advertiſement")
     _same("All rights reſerved")
+
+
+# Rewrites elsewhere for speed, each held to the plain form it replaced.
+_WORDY = st.lists(st.sampled_from([*ODD, "a", "B", "é", "_", "\u0300", "x9", "\n"]), max_size=40)
+
+
+@given(st.one_of(st.text(max_size=60), _WORDY.map("".join), st.sampled_from(REAL_LINES)))
+def test_capitalised_tokens_as_before(text: str) -> None:
+    from segmenter.features import _TOKEN_CAPITALISED
+
+    assert len(_TOKEN_CAPITALISED.findall(text)) == len(re.findall(r"(?<!\w)[A-Z0-9]", text))
+
+
+@given(st.one_of(st.text(max_size=60), _WORDY.map("".join)))
+def test_at_most_eight_words_as_before(text: str) -> None:
+    assert (len(text.split(None, 8)) <= 8) == (len(text.split()) <= 8)

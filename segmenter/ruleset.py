@@ -392,6 +392,8 @@ class Matcher:
     fast_by_char: dict[str, re.Pattern[str] | None] = field(default_factory=dict)
     fast_prose_by_char: dict[str, re.Pattern[str] | None] = field(default_factory=dict)
     screened: tuple[Screened, ...] = ()
+    # One word of a gate of every screened rule: a key holding none skips them all at once.
+    screen: re.Pattern[str] | None = None
 
     def first(self, text: str) -> LineRule | None:
         if len(text) > MAX_RULE_CHARS:
@@ -399,10 +401,13 @@ class Matcher:
         key = key_of(text)
         found = self.phrases.get(key, len(self.rules))
         prose = SENTENCE_END.search(text) is not None
-        if self.trouble is not None and key and key == key.lower() and not self.trouble.search(key):
-            found = self._fast(key, prose, found)
-        else:
-            found = self._plain(key, prose, found)
+        fast = (
+            self.trouble is not None
+            and key
+            and (key.isascii() or key == key.lower())  # key_of lowers it: a guard
+            and not self.trouble.search(key)
+        )
+        found = self._fast(key, prose, found) if fast else self._plain(key, prose, found)
         for index in self.word_rules:
             if index >= found:
                 break
@@ -434,6 +439,8 @@ class Matcher:
         m = regex.fullmatch(key) if regex is not None else None
         if m is not None and m.lastgroup:
             found = min(found, int(m.lastgroup[1:]))
+        if self.screen is not None and self.screen.search(key) is None:
+            return found
         for rule in self.screened:
             if rule.index >= found:
                 break
@@ -552,25 +559,70 @@ def _better(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
     return (min(len(w.strip()) for w in a), -len(a)) > (min(len(w.strip()) for w in b), -len(b))
 
 
+_MAX_EXACT = 64  # strings a run of items may spell before it is cut
+
+
+def _exact(op: Any, av: Any) -> frozenset[str] | None:
+    """Every string one parsed item (case-sensitive) matches, if they are few: a literal, a
+    class of literals, a group or alternation of such, an optional one."""
+    p = _parser
+    if op is p.LITERAL:
+        return frozenset(chr(av))
+    if op is p.IN:
+        if av and len(av) <= 8 and all(iop is p.LITERAL for iop, _ in av):
+            return frozenset(chr(c) for _, c in av)
+        return None
+    if op is p.SUBPATTERN:
+        return _exact_seq(av[3])
+    if op is p.BRANCH:
+        union: set[str] = set()
+        for alt in av[1]:
+            spelled = _exact_seq(alt)
+            if spelled is None:
+                return None
+            union |= spelled
+        return frozenset(union) if len(union) <= _MAX_EXACT else None
+    if op in (p.MAX_REPEAT, p.MIN_REPEAT, p.POSSESSIVE_REPEAT) and av[1] <= 1:
+        spelled = _exact_seq(av[2])
+        if spelled is None:
+            return None
+        return spelled | {""} if av[0] == 0 else spelled
+    return None
+
+
+def _exact_seq(items: Any) -> frozenset[str] | None:
+    spelled = frozenset({""})
+    for op, av in items:
+        item = _exact(op, av)
+        if item is None or len(spelled) * len(item) > _MAX_EXACT:
+            return None
+        spelled = frozenset(a + b for a in spelled for b in item)
+    return spelled
+
+
 def _needs(items: Any) -> tuple[str, ...] | None:
     """Literals of which every string the parsed pattern (case-sensitive) matches holds one,
-    or None if none are known."""
+    or None if none are known: the strings a run of items spells (" (foto", " (fonte" for
+    ` \\((foto|fonte)`), or the literals an item needs, whichever tells more."""
     p = _parser
     best: tuple[str, ...] | None = None
-    run = ""
+    run = frozenset({""})
 
-    def offer(found: tuple[str, ...] | None) -> None:
+    def offer(found: Iterable[str] | None) -> None:
         nonlocal best
-        if found and (best is None or _better(found, best)):
-            best = found
+        if found is None:
+            return
+        words = tuple(sorted(found))
+        if words and "" not in words and (best is None or _better(words, best)):
+            best = words
 
     for op, av in items:
-        if op is p.LITERAL:
-            run += chr(av)
+        item = _exact(op, av)
+        if item is not None and len(run) * len(item) <= _MAX_EXACT:
+            run = frozenset(a + b for a in run for b in item)
             continue
-        if run:
-            offer((run,))
-            run = ""
+        offer(run)
+        run = item if item is not None else frozenset({""})
         if op is p.SUBPATTERN:
             offer(_needs(av[3]))
         elif op is p.ATOMIC_GROUP:
@@ -580,14 +632,10 @@ def _needs(items: Any) -> tuple[str, ...] | None:
         elif op is p.BRANCH:
             alts = [_needs(alt) for alt in av[1]]
             if all(alts):
-                offer(tuple(sorted({w for alt in alts if alt for w in alt})))
-        elif op is p.IN:
-            if av and all(iop is p.LITERAL for iop, _ in av):
-                offer(tuple(sorted({chr(c) for _, c in av})))
+                offer({w for alt in alts if alt for w in alt})
         elif op in (p.MAX_REPEAT, p.MIN_REPEAT, p.POSSESSIVE_REPEAT) and av[0] >= 1:
             offer(_needs(av[2]))
-    if run:
-        offer((run,))
+    offer(run)
     return best
 
 
@@ -750,7 +798,34 @@ def _with_fast_path(plain: Matcher) -> Matcher:
         fast_by_char=by_char,
         fast_prose_by_char=prose_by_char,
         screened=tuple(screened),
+        screen=_screen(screened),
     )
+
+
+def _screen(screened: list[Screened]) -> re.Pattern[str] | None:
+    """One search for a word of the shortest gate of each screened rule (None when a rule has
+    no gate): the words as a trie, so that re tries a few branches at each position."""
+    if not screened or not all(rule.gates for rule in screened):
+        return None
+    words = {w for rule in screened for w in min(rule.gates, key=len)}
+    return re.compile(_trie(sorted(words)))
+
+
+def _trie(words: list[str]) -> str:
+    """A regex of the (sorted, distinct, non-empty) `words` that shares their prefixes."""
+    heads: dict[str, list[str]] = {}
+    for word in words:
+        heads.setdefault(word[0], []).append(word[1:])
+    alts = []
+    for head, tails in heads.items():
+        rest = [t for t in tails if t]
+        if len(rest) < len(tails):  # the head alone is a word: it is enough
+            alts.append(re.escape(head))
+        elif len(rest) == 1:
+            alts.append(re.escape(head + rest[0]))
+        else:
+            alts.append(re.escape(head) + "(?:" + _trie(rest) + ")")
+    return "|".join(alts)
 
 
 def _dispatch(

@@ -408,12 +408,29 @@ class Matcher:
             and not self.trouble.search(key)
         )
         found = self._fast(key, prose, found) if fast else self._plain(key, prose, found)
+        tokens: list[str] | None = None
         for index in self.word_rules:
             if index >= found:
                 break
-            if self.rules[index].matches(text, key):
+            # LineRule.matches, with what every rule would compute again computed once: the
+            # line's sentence end (`prose`) and its word tokens. (The line is short enough.)
+            rule = self.rules[index]
+            if prose and not rule.sentences:
+                continue
+            if key in rule.phrases or (
+                rule.pattern is not None and rule.may_match(key) and rule.pattern.fullmatch(key)
+            ):
                 found = index
                 break
+            if prose:
+                continue
+            if tokens is None:
+                tokens = word_tokens(key)
+            if len(tokens) >= rule.min_tokens:
+                hits = len([t for t in tokens if t in rule.words])
+                if hits >= rule.min_share * len(tokens):
+                    found = index
+                    break
         return self.rules[found] if found < len(self.rules) else None
 
     def _plain(self, key: str, prose: bool, found: int) -> int:

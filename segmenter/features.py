@@ -24,8 +24,10 @@ _CJK = re.compile(
 _SENTENCE_END = re.compile(r"[.!?:;。！？」』”\"')\]।။។]$")
 # Thai and Lao mark no sentence's end: a long line of them ends one as far as shape can tell.
 _UNMARKED_SCRIPT = re.compile(r"[\u0e00-\u0eff]")
-# A token (a maximal run of \w) that starts with a capital letter or a digit.
-_TOKEN_CAPITALISED = re.compile(r"(?<!\w)[A-Z0-9]")
+# A token (a maximal run of \w) that starts with a capital letter or a digit: a capital or
+# digit not preceded by a word character. Written with the lookbehind after the class, so that
+# re scans for the class's characters instead of trying the lookbehind at every position.
+_TOKEN_CAPITALISED = re.compile(r"[A-Z0-9](?<!\w.)")
 _QUOTE_CHARS = "‘’'\"“”«»"
 _LIST_MARK = re.compile(r"^(?:[*+•·o▪-]\s|\d{1,3}[.)]\s)")
 _SEPARATORS = re.compile(r"\s[|·•/]\s")
@@ -105,7 +107,7 @@ def features(text: str, stops: frozenset[str]) -> Features:
     words = cjk_chars // _CJK_CHARS_PER_WORD + len(tokens) if cjk else len(tokens)
     return Features(
         words=words,
-        stop_density=sum(map(stops.__contains__, tokens)) / n,
+        stop_density=len([t for t in tokens if t in stops]) / n,
         sentence_end=bool(_SENTENCE_END.search(text))
         or (cjk and words >= 12 and _UNMARKED_SCRIPT.search(text[-1:]) is not None),
         capitalised=len(_TOKEN_CAPITALISED.findall(text)) / n,

@@ -62,6 +62,9 @@ _CONTINUES = re.compile(r"^[,.;:!?)\]’”»%]")
 # boundary 0.950 -> 0.945, bs4 and Markdown unchanged.
 _FRAGMENT_SHARE = 0.025
 _FRAGMENT_MIN_JOINS = 4
+# A link inside a sentence is at most this many words: a longer line between two fragments
+# is a line of its own (a teaser's title between its kicker and its blurb).
+_LINK_MAX_WORDS = 6
 # A unit is at most this many lines: a sentence is not split at more links than that, and a
 # run of lower-case menu items is not one sentence.
 _MAX_UNIT_LINES = 12
@@ -142,6 +145,19 @@ def _continues(above: str, below: str) -> bool:
     return below[0].islower() or bool(_CONTINUES.match(below))
 
 
+def _link_inside(above: str, text: str, below: str) -> bool:
+    """Whether `text` is a link's (or a bold word's) text inside the sentence around it: a
+    few words between a line that stops mid-sentence (on a lower-case word or a comma, not
+    on a headline's capitalised last word) and one that goes on with it ("said the" /
+    "European Commission" / "on Monday.")."""
+    last = above.rsplit(None, 1)[-1] if above.strip() else ""
+    return (
+        len(text.split()) <= _LINK_MAX_WORDS
+        and (last[:1].islower() or last.endswith(","))
+        and _continues(text, below)
+    )
+
+
 def _fragment_split(lines: Sequence[Line]) -> bool:
     joins = sum(_continues(a.text, b.text) for a, b in pairwise(lines))
     nonblank = sum(1 for line in lines if line.text)
@@ -189,7 +205,7 @@ def read(lines: Sequence[Line]) -> Reading:
             unit_marks[first.number] = Marks(round(share, 4), heading)
         group.clear()
 
-    for line, text, marks in said:
+    for i, (line, text, marks) in enumerate(said):
         if not text:
             close()
             continue
@@ -199,7 +215,10 @@ def read(lines: Sequence[Line]) -> Reading:
             and len(group) < _MAX_UNIT_LINES
             and not marks.heading
             and not group[0][2].heading
-            and _continues(group[-1][1], text)
+            and (
+                _continues(group[-1][1], text)
+                or _link_inside(group[-1][1], text, said[i + 1][1] if i + 1 < len(said) else "")
+            )
         )
         if not joined:
             close()

@@ -1,9 +1,10 @@
 """The headline: the best of the headline-shaped lines above the story (or the story's own
-first line when that is a headline), ranked by a learned model (`models/title/`,
-written by `scripts/train_title.py`) over the signals of a headline: its shape, the words it
-shares with the story's opening and with the URL's slug when the caller gave a URL, its
-distance from the story, the bylines and dates around it, how story-like the line model found
-it, and how it compares with the other candidates of the page."""
+first line when that is a headline, and the page's first line, its <title> in some
+renderings, when that is further up than the lines looked at), ranked by a learned model
+(`models/title/`, written by `scripts/train_title.py`) over the signals of a headline: its
+shape, the words it shares with the story's opening and with the URL's slug when the caller
+gave a URL, its distance from the story, the bylines and dates around it, how story-like the
+line model found it, and how it compares with the other candidates of the page."""
 
 from __future__ import annotations
 
@@ -46,6 +47,7 @@ FEATURES = (
     "ends_question",
     "separator",
     "story_first_line",
+    "first_line",
     "story_overlap",
     "story_overlap_gap",
     "slug_overlap",
@@ -163,9 +165,14 @@ def candidates(
     first = kept[0].text.casefold() if kept else ""
     opening = _Opening([line.text for line in kept[start:end]], stops)
     slug = slug_tokens(url)
-    order = list(range(start - 1, max(-1, start - 1 - _LOOKBACK), -1))
+    far = start - 1 - _LOOKBACK
+    order = list(range(start - 1, max(-1, far), -1))
     if start < end and feats[start].words <= _MAX_WORDS:
         order.insert(0, start)  # the story's first line may be its headline
+    if far >= 0:
+        # A renderer that prints the page's <title> first puts the headline there, however
+        # long the menus between it and the story (BeautifulSoup's get_text of a whole page).
+        order.append(0)
     rows: list[tuple[int, float, float, float]] = []
     for k in order:
         shape = _shape(kept[k], feats[k])
@@ -200,6 +207,7 @@ def candidates(
                     1.0 if text.endswith(("?", "!")) else 0.0,
                     1.0 if _SEPARATOR.search(text) else 0.0,
                     1.0 if k == start else 0.0,
+                    1.0 if k == 0 and far >= 0 else 0.0,
                     overlap,
                     best_overlap - overlap,
                     slugged,

@@ -70,10 +70,19 @@ def test_fragments_of_one_sentence_are_read_together() -> None:
         "The council voted on Tuesday to build a barrier along the river, after the floods of "
         "last winter , which closed the bridge for a month." in said
     )
-    assert "May and should take two years, the mayor said." in said
+    # A link's capitalised text inside a sentence ("in" / "May" / "and should") joins it.
+    assert "Work starts in May and should take two years, the mayor said." in said
     # A line that ends a sentence, or a line under one in capitals, starts a unit of its own.
     assert "Council approves the new flood barrier" in said
-    assert "Work starts in" in said
+
+
+def test_a_headline_does_not_take_in_the_byline_under_it() -> None:
+    # A headline ends on a capitalised word, not mid-sentence: "Written" / "by ..." under it
+    # is a byline's fragments, not the rest of its sentence.
+    text = "Five platforms to find a business for Sale\nWritten\nby Jane Doe\n" + FRAGMENTS
+    said = [u.text for u in read(split_lines(text)).units]
+    assert "Five platforms to find a business for Sale" in said
+    assert "Written by Jane Doe" in said
 
 
 def test_a_fragment_split_story_comes_out_as_pieces_over_its_lines() -> None:

@@ -11,7 +11,9 @@ walks the trees for all lines of a page at once in numpy.
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_right
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from itertools import groupby
 from typing import Any
@@ -26,6 +28,9 @@ from .trees import Trees
 from .types import Line, Reason
 
 _WINDOW = 2  # neighbours on each side whose prose share is a feature
+# A content word: three letters or more (digits, ids and "of"-sized words say little of a
+# topic), and not a stop word of the page's language.
+_CONTENT = re.compile(r"[^\W\d_]{3,}")
 _FAR = 50.0  # lines: distances beyond this count as "far"
 
 # The line's own signals, in the order `vectors` reads them off its Features.
@@ -82,6 +87,8 @@ FEATURES = (
     "link_share",
     "heading",
     "window_links",
+    "prose_echo",
+    "self_repeat",
 )
 
 
@@ -126,6 +133,32 @@ def _distances(openers: Sequence[int], n: int) -> tuple[np.ndarray[Any, Any], np
     return ahead, behind
 
 
+def _vocabulary(
+    kept: Sequence[Line], prose: np.ndarray[Any, Any], stops: frozenset[str]
+) -> tuple[np.ndarray[Any, Any], np.ndarray[Any, Any]]:
+    """Per line, the share of its content words that the page's prose (its other prose
+    lines) also uses, and the share of its words that repeat one before them in the line.
+
+    A subheading of the story or a sign-off speaks the story's words; a share bar, a menu,
+    a newsletter prompt and the headlines of other articles do not, whatever their phrasing.
+    A widget line repeats its verb ("Share on Facebook Share on X Share by email")."""
+    n = len(kept)
+    words = [_CONTENT.findall(line.text.lower()) for line in kept]
+    content = [{w for w in ws if w not in stops} for ws in words]
+    used: Counter[str] = Counter()
+    for k in np.flatnonzero(prose).tolist():
+        used.update(content[k])
+    echo, repeat = np.zeros(n), np.zeros(n)
+    for k in range(n):
+        own = content[k]
+        if own:
+            mine = 1 if prose[k] else 0  # a prose line's own words are not an echo
+            echo[k] = sum(used[w] > mine for w in own) / len(own)
+        if len(words[k]) > 1:
+            repeat[k] = 1.0 - len(set(words[k])) / len(words[k])
+    return echo, repeat
+
+
 def vectors(
     kept: Sequence[Line],
     feats: Sequence[Features],
@@ -136,12 +169,14 @@ def vectors(
     opens: Sequence[bool],
     repeated: Sequence[bool],
     marks: Mapping[int, Marks] | None = None,
+    stops: frozenset[str] = frozenset(),
 ) -> np.ndarray[Any, np.dtype[np.float64]]:
     """One feature vector per kept line (a row), its columns named by FEATURES. `run` is the
     rule-based story run over `kept`: (start, end of its best run, end after its extension);
     `closers` and `removed` are the sorted numbers of closing-residue and of all removed lines;
     `opens` and `repeated` say, per kept line, whether it opens a teaser block and whether its
-    text recurs on the page; `marks` what a renderer's marks said of a line (reading.py).
+    text recurs on the page; `marks` what a renderer's marks said of a line (reading.py);
+    `stops` the page's stop words.
 
     Column by column in numpy: a line at a time, a page of a hundred lines took 0.8 ms."""
     n = len(kept)
@@ -260,6 +295,7 @@ def vectors(
     col["window_links"] = (
         np.convolve(padded_link, np.ones(2 * _WINDOW + 1), mode="valid") - link
     ) / np.maximum(1, neighbours)
+    col["prose_echo"], col["self_repeat"] = _vocabulary(kept, prose, stops)
     out = np.empty((n, len(FEATURES)))
     for i, name in enumerate(FEATURES):
         out[:, i] = col[name]

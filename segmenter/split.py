@@ -299,7 +299,16 @@ def score_lines(
     end, _ = extend_run(kept[:limit], feats, opens, best_end, closers, last)
     vecs = (
         linemodel.vectors(
-            kept, feats, scores, (start, best_end, end), closers, removed, opens, repeated, marks
+            kept,
+            feats,
+            scores,
+            (start, best_end, end),
+            closers,
+            removed,
+            opens,
+            repeated,
+            marks,
+            stops,
         )
         if len(kept) <= MODEL_MAX_LINES
         else np.empty((0, len(linemodel.FEATURES)))

@@ -169,7 +169,8 @@ def vectors(
     opens: Sequence[bool],
     repeated: Sequence[bool],
     marks: Mapping[int, Marks] | None = None,
-    stops: frozenset[str] = frozenset(),
+    *,
+    stops: frozenset[str],
 ) -> np.ndarray[Any, np.dtype[np.float64]]:
     """One feature vector per kept line (a row), its columns named by FEATURES. `run` is the
     rule-based story run over `kept`: (start, end of its best run, end after its extension);

@@ -150,7 +150,8 @@ def _link_inside(above: str, text: str, below: str) -> bool:
     few words between a line that stops mid-sentence (on a lower-case word or a comma, not
     on a headline's capitalised last word) and one that goes on with it ("said the" /
     "European Commission" / "on Monday.")."""
-    last = above.rsplit(None, 1)[-1] if above.strip() else ""
+    words = above.split()
+    last = words[-1] if words else ""
     return (
         len(text.split()) <= _LINK_MAX_WORDS
         and (last[:1].islower() or last.endswith(","))

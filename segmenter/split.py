@@ -308,7 +308,7 @@ def score_lines(
             opens,
             repeated,
             marks,
-            stops,
+            stops=stops,
         )
         if len(kept) <= MODEL_MAX_LINES
         else np.empty((0, len(linemodel.FEATURES)))

@@ -300,8 +300,16 @@ def _restore_title(title: Title, lines: tuple[Line, ...]) -> tuple[Title, list[R
         host = lines[0]
         headline = host.text
     at = host.text.find(headline)
+    end = at + len(headline)
+    # Characters reading dropped as invisible (a soft hyphen, a zero-width space) next to the
+    # headline are the headline's: kept apart, the parts would not make up the line.
+    if not _INVISIBLE.sub("", host.text[:at]).strip():
+        at = 0
+    if not _INVISIBLE.sub("", host.text[end:]).strip():
+        end = len(host.text)
+    headline = host.text[at:end]
     prefix = host.text[:at].strip() or None
-    suffix = host.text[at + len(headline) :].strip() or None
+    suffix = host.text[end:].strip() or None
     others = [
         Removed(x.text, x.number, Reason.OTHER, "title-fragment") for x in lines if x is not host
     ]

@@ -7,7 +7,8 @@ import pytest
 from conftest import STORY as STORY_LINES
 from segmenter import segment
 from segmenter.normalize import split_lines
-from segmenter.reading import is_markdown, read, read_markdown
+from segmenter.reading import _restore_title, is_markdown, read, read_markdown
+from segmenter.types import Line, Title
 
 
 @pytest.mark.parametrize(
@@ -122,3 +123,16 @@ def test_a_bare_image_line_is_removed_as_markup() -> None:
 def test_soft_hyphens_do_not_split_words() -> None:
     reading = read(split_lines("Die Bundes\u00adregierung hat am Dienstag entschieden."))
     assert reading.units[0].text == "Die Bundesregierung hat am Dienstag entschieden."
+
+
+def test_a_title_read_without_an_invisible_character_keeps_its_line_whole() -> None:
+    # Reading drops the soft hyphen, so the read headline stands in its line one character
+    # in: cut there, prefix and headline joined by a space would not be the line.
+    title, others = _restore_title(Title("_0:b", 1), (Line(1, "\u00ad_0:b"),))
+    assert (title.text, title.prefix, title.line_text) == ("\u00ad_0:b", None, "\u00ad_0:b")
+    assert not others
+    # A breadcrumb before the headline is still cut off as its prefix.
+    crumbs, _ = _restore_title(
+        Title("Floods close the bridge", 1), (Line(1, "News » Floods close the bridge"),)
+    )
+    assert (crumbs.prefix, crumbs.text) == ("News »", "Floods close the bridge")

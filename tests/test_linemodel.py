@@ -168,3 +168,23 @@ def test_after_a_stretch_of_left_out_lines_nothing_is_the_ending() -> None:
     links = [f"the harbour gallery number {i}" for i in range(8)]
     body = _split(_STORY + "\n".join(links) + "\nPrivacy policy\n")
     assert len(body) == 5 and not set(links) & set(body)
+
+
+def test_interface_lines_the_model_doubts_do_not_end_the_story() -> None:
+    # The model rates every short line -1.0: doubtful, not clearly residue.
+    for widget in ("Facebook Twitter Email", "Toot Bluesky Mail", "Ad slot E - article bottom"):
+        body = _split(_STORY + widget + "\nPrivacy policy\n")
+        assert len(body) == 5 and widget not in body, widget
+    for sign_off in (
+        "Krystal Hernandez, Marketing, Klatch Coffee",
+        "— Rep. Jane Doe (@janedoe) November 19, 2019",
+        "Reporting by John Roe",
+    ):
+        assert _split(_STORY + sign_off + "\nPrivacy policy\n")[-1] == sign_off, sign_off
+
+
+def test_a_teaser_label_does_not_end_the_story() -> None:
+    # Long enough for the model to rate it story (+3): the run takes it in.
+    label = "Read more: The council publishes its full plan for the estuary and the harbour walls"
+    body = _split(_STORY + label + "\n")
+    assert len(body) == 5 and label not in body

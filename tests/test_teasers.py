@@ -82,6 +82,22 @@ def test_a_card_title_is_a_headline_or_any_short_line_over_a_reading_time() -> N
     assert opens_block(tail(["TRANSPORT", "Port strike ends after talks"]), 0) == "card"
 
 
+def test_a_short_line_under_a_headline_is_no_cut_off_lede_outside_a_block() -> None:
+    # A caption and a newsletter prompt after a story: no teaser without a block header.
+    teasers, _, _ = parse_tail(
+        tail(["Featured image from The Standard Stitch", "Sign up to our daily newsletter"])
+    )
+    assert teasers == []
+    lede = (
+        "The harbour council voted on Tuesday to build a flood barrier at the mouth of the "
+        "estuary, ending a decade of disputes over"
+    )
+    teasers, _, _ = parse_tail(tail(["Harbour Council Approves the New Flood Barrier", lede]))
+    assert [(t.title, t.truncated) for t in teasers] == [
+        ("Harbour Council Approves the New Flood Barrier", True)
+    ]
+
+
 def test_two_sentences_are_not_a_headline() -> None:
     stops = stopwords()["en"]
     for text in (

@@ -64,6 +64,10 @@ def test_resume_skips_done_ids(tmp_path: Path) -> None:
     assert read_out(out) == read_out(full)
 
 
+def _default_sigint() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def test_ctrl_c_leaves_whole_lines(tmp_path: Path) -> None:
     src = tmp_path / "in.jsonl"
     # Far more work than is done before the interrupt (about 10 s of it), so that a busy
@@ -71,7 +75,9 @@ def test_ctrl_c_leaves_whole_lines(tmp_path: Path) -> None:
     write_input(src, copies=1000)
     out = tmp_path / "out.jsonl"
     cmd = [sys.executable, "-m", "segmenter.cli", "batch", str(src), "-o", str(out), "-j", "2"]
-    proc = subprocess.Popen(cmd, stderr=subprocess.PIPE)
+    # The batch gets Ctrl-C as a terminal delivers it, whatever the test runner's own SIGINT
+    # disposition (an ignored signal is inherited across exec, and Python then keeps it so).
+    proc = subprocess.Popen(cmd, stderr=subprocess.PIPE, preexec_fn=_default_sigint)
     deadline = time.monotonic() + 60
     while (not out.exists() or out.stat().st_size < 20_000) and time.monotonic() < deadline:
         time.sleep(0.1)

@@ -104,7 +104,7 @@ _TAIL_MIN = -2.25
 # without stop words included, 0.9008 / 0.8191; with lines that hold a comma or open on a
 # dash left to the model (sign-offs: "Krystal Hernandez, Marketing", "— Rep. Ilhan Omar"),
 # 0.9073 / 0.8136. What it still costs: sign-offs of a name alone ("Emmet White"), which
-# read as a share bar does; what it buys: share bars, ad slots and prompts on 33 sites' pages.
+# read as a share bar does; what it buys: share bars, ad slots and prompts on 33 teaser pages.
 _INTERFACE_MAX, _INTERFACE_WORDS = 0.0, 10
 # A short lower-case non-sentence with stop words at the story's end is cut unless the model
 # rates it above this. segmenter eval on dev, boundary / with half of every phrase list off,
@@ -233,11 +233,10 @@ def _trails(line: Line, f: Features, logit: float) -> bool:
     sentence, not a 'Label: value' line ("Where to watch: Netflix") nor a list item (a story
     ends in its own lists: references, a review's pros and cons), nor a sign-off: a byline
     the rules know, or a sign-off's shape (a name and a role after a comma, an attribution
-    after a dash, a rule of underscores).
-    Capitalised or without stop words, it may be a sign-off ("Annette xxx") as well as a
-    share bar or an ad slot, so only one the model doubts goes; with stop words and in lower
-    case ("Sign up to our daily newsletter", "You may also like"), any the model does not
-    rate clearly story."""
+    after a dash, a rule of underscores). Capitalised or without stop words, it may be a
+    sign-off ("Annette xxx") as well as a share bar or an ad slot, so only one the model
+    doubts goes; with stop words and in lower case ("Sign up to our daily newsletter", "You
+    may also like"), any the model does not rate clearly story."""
     if f.sentence_end or f.words > _INTERFACE_WORDS or f.cjk or f.list_mark:
         return False
     if f.weak is not None and f.weak[0] is Reason.BYLINE:

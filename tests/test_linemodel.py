@@ -188,3 +188,32 @@ def test_a_teaser_label_does_not_end_the_story() -> None:
     label = "Read more: The council publishes its full plan for the estuary and the harbour walls"
     body = _split(_STORY + label + "\n")
     assert len(body) == 5 and label not in body
+
+
+_DATED = ["Top 10 walks along the estuary this winter", "26 May 2023"]
+_DATED_TOO = ["Why the harbour walls were built", "Jun 22, 2024"]
+
+
+def test_headlines_over_their_dates_do_not_end_the_story() -> None:
+    # A teaser block under a header no rule knows: two dated headlines, or one that runs
+    # to the page's end.
+    for block in (
+        ["Elsewhere on the coast", *_DATED, *_DATED_TOO, "Privacy policy"],
+        [*_DATED, *_DATED_TOO, "Privacy policy"],
+        ["Elsewhere on the coast", *_DATED],
+    ):
+        body = _split(_STORY + "\n".join(block) + "\n")
+        assert len(body) == 5 and not set(block) & set(body), block
+
+
+def test_a_list_of_dates_the_story_introduced_stays() -> None:
+    tour = ["Boston Harbour Hall", "July 3, 2024", "Portland Pier", "July 5, 2024"]
+    page = _STORY + "Tour dates:\n" + "\n".join(tour) + "\nPrivacy policy\n"
+    assert _split(page)[-4:] == tour
+
+
+def test_interface_lines_after_the_story_s_list_do_not_end_it() -> None:
+    ending = ["* The harbour walls", "* The estuary path"]
+    page = _STORY + "\n".join([*ending, "Toot Bluesky Mail", "Privacy policy"]) + "\n"
+    body = _split(page)
+    assert body[-2:] == ending and "Toot Bluesky Mail" not in body

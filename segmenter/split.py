@@ -272,6 +272,7 @@ class Scored:
 
     feats: list[Features]
     scores: list[float]
+    items: list[TailLine]  # the kept lines with their features, as teasers.py reads them
     opens: list[bool]
     ends: list[bool]  # opens, or heads a list of headlines (teasers.heads_list)
     repeated: list[bool]
@@ -323,7 +324,7 @@ def score_lines(
         if len(kept) <= MODEL_MAX_LINES
         else np.empty((0, len(linemodel.FEATURES)))
     )
-    return Scored(feats, scores, opens, ends, repeated, closers, removed, limit, last, vecs)
+    return Scored(feats, scores, items, opens, ends, repeated, closers, removed, limit, last, vecs)
 
 
 def _thread_limit(
@@ -391,8 +392,7 @@ def locate(
     )
     # The story does not end in a header over dated headlines that run to its end ("More
     # Health stories", a headline, "Jun 22, 2024"): a teaser block, whatever its header says.
-    items = [TailLine(line, f) for line, f in zip(kept[:end], feats, strict=False)]
-    header = dated_tail(items, start, end)
+    header = dated_tail(scored.items, start, end)
     if header is not None:
         end = header
     # Nor in interface lines that no rule named ("Facebook Twitter Email",

@@ -310,13 +310,17 @@ def _is_prose(f: Features) -> bool:
     return f.words >= _PROSE_WORDS and f.sentence_end and f.stop_density > 0
 
 
-def heads_list(items: Sequence[TailLine], i: int) -> bool:
-    """Whether items[i] is a short title-like line over a list of headlines."""
-    cur = items[i]
-    text, f = cur.line.text, cur.features
+def _header_shaped(t: TailLine) -> bool:
+    """A short capitalised line that is no sentence nor a list item: a block header's shape."""
+    text, f = t.line.text, t.features
     if not 1 <= f.words <= _LIST_HEADER_MAX_WORDS or f.sentence_end or not text[0].isupper():
         return False
-    if list_item(text) is not None:
+    return list_item(text) is None
+
+
+def heads_list(items: Sequence[TailLine], i: int) -> bool:
+    """Whether items[i] is a short title-like line over a list of headlines."""
+    if not _header_shaped(items[i]):
         return False
     j = i + 1
     while j < len(items) and items[j].joined and _headline_item(items[j], j - i):
@@ -365,11 +369,9 @@ def dated_tail(items: Sequence[TailLine], start: int, end: int) -> int | None:
     header = j - 1
     if j == end or header <= start:
         return None
-    text, f = items[header].line.text, items[header].features
-    if not 1 <= f.words <= _LIST_HEADER_MAX_WORDS or f.sentence_end or not text[0].isupper():
-        return None
     # "Tour dates:" introduces the story's own list of dated lines.
-    if text.endswith(":") or list_item(text) is not None or _is_meta(items[header]):
+    top = items[header]
+    if not _header_shaped(top) or top.line.text.endswith(":") or _is_meta(top):
         return None
     return header
 

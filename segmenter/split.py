@@ -44,6 +44,8 @@ from .teasers import (
     headline_shaped,
     heads_list,
     is_kicker_teaser,
+    lede_list,
+    lede_tail,
     list_item,
     opens_block,
     parse_tail,
@@ -300,9 +302,13 @@ def score_lines(
     removed = sorted(r.line for r in cleaned.removed)
     items = [TailLine(line, f) for line, f in zip(kept, feats, strict=True)]
     opens = [opens_block(items, k) is not None for k in range(len(kept))]
-    # Where the story's extension stops: a teaser block, or a list of headlines under a line
-    # no header rule knows (the line model learned `opens` alone, so it stays as it was).
-    ends = [o or heads_list(items, k) or dated_list(items, k) for k, o in enumerate(opens)]
+    # Where the story's extension stops: a teaser block, or a list of headlines (bare, over
+    # dates or over cut-off ledes) under a line no header rule knows (the line model learned
+    # `opens` alone, so it stays as it was).
+    ends = [
+        o or heads_list(items, k) or dated_list(items, k) or lede_list(items, k)
+        for k, o in enumerate(opens)
+    ]
     counts = Counter(line.text for line in kept)
     repeated = [counts[line.text] > 1 for line in kept]
     limit, last = _thread_limit(cleaned, scores, removed)
@@ -403,8 +409,12 @@ def locate(
     floor = start + 1  # such a line ends the best run too when the model liked its words
     while cut > floor and _trails(kept[cut - 1], feats[cut - 1], logits[cut - 1]):
         cut -= 1
+    # Nor in headlines over cut-off ledes that the model liked enough to take into the run.
+    block = lede_tail(scored.items, start, cut)
+    if block is not None:
+        end = block
     # After a list item, too (the list stays whole), unless the page ends with the story.
-    if cut < end:
+    elif cut < end:
         after = feats[cut - 1]
         if cut == run_end or after.sentence_end or (after.list_mark and not ends_page):
             end = cut

@@ -206,10 +206,56 @@ def test_headlines_over_their_dates_do_not_end_the_story() -> None:
         assert len(body) == 5 and not set(block) & set(body), block
 
 
+def test_a_header_the_model_liked_over_dated_headlines_does_not_end_the_story() -> None:
+    # Lines of 4 or 5 words rated +0.5, other short ones -1: the run takes the header in, and
+    # the dated list starts where the story's text ends.
+    stumps = [_stump(0, 1.5, -1.5, 0.0), _stump(0, 1.85, 0.0, -1.5), _stump(0, 2.5, 0.0, 4.0)]
+    liked = linemodel.from_json(_model(stumps))
+    header = "Stories From The Coast Desk"  # capitalised: no interface line the cut takes
+    page = _STORY + "\n".join([header, *_DATED, *_DATED_TOO, "Privacy policy"])
+    body = _split(page + "\n", liked)
+    assert len(body) == 5 and header not in body
+
+
 def test_a_list_of_dates_the_story_introduced_stays() -> None:
     tour = ["Boston Harbour Hall", "July 3, 2024", "Portland Pier", "July 5, 2024"]
     page = _STORY + "Tour dates:\n" + "\n".join(tour) + "\nPrivacy policy\n"
     assert _split(page)[-4:] == tour
+
+
+_LEDES = [
+    "Why the harbour walls were built",
+    "The walls went up after the storm of 1953, when the sea came into the old town and the",
+    "Top 10 walks along the estuary this winter",
+    "From the lighthouse to the salt marsh, these are the routes that locals pick when the",
+]
+
+
+def test_headlines_over_cut_off_ledes_do_not_end_the_story() -> None:
+    # The model rates the ledes story (+3, long lines): the run takes them in. Two headlines
+    # over ledes cut off mid-sentence are a teaser block, under a header no rule knows or none.
+    for block in (["Elsewhere on the coast", *_LEDES, "Privacy policy"], _LEDES):
+        body = _split(_STORY + "\n".join(block) + "\n")
+        assert len(body) == 5 and not set(block) & set(body), block
+
+
+def test_sections_whose_paragraphs_end_in_a_signature_stay() -> None:
+    # A quote signed "– Name, role" is not a lede cut off mid-sentence, nor is a paragraph
+    # under a line that introduces it with a colon.
+    quotes = [
+        "On the walls",
+        "They will hold for a century, and the town will not flood again. – Jane Doe, engineer",
+        "On the marsh",
+        "The salt marsh takes the first of the storm surge before it reaches us. – John Roe",
+    ]
+    plan = [
+        "Stage two (2026):",
+        "The council will raise the sea wall along the promenade by half a metre and then the",
+        "Stage three (2027):",
+        "A second barrier will close the estuary on the highest tides of the spring and the",
+    ]
+    for ending in (quotes, plan):
+        assert _split(_STORY + "\n".join(ending) + "\nPrivacy policy\n")[-4:] == ending
 
 
 def test_interface_lines_after_the_story_s_list_do_not_end_it() -> None:

@@ -416,7 +416,9 @@ def locate(
     # After a list item, too (the list stays whole), unless the page ends with the story.
     elif cut < end:
         after = feats[cut - 1]
-        if cut == run_end or after.sentence_end or (after.list_mark and not ends_page):
+        # Or before a teaser block or a list of headlines: the story did not introduce it.
+        ahead = end < limit and scored.ends[end]
+        if cut == run_end or after.sentence_end or (after.list_mark and not ends_page) or ahead:
             end = cut
     # Nor in a line that opens a teaser block ("Read more: <headline>"): the extension stops
     # at one, and the run took it in only because the model liked its headline's words.

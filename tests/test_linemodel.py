@@ -258,6 +258,16 @@ def test_sections_whose_paragraphs_end_in_a_signature_stay() -> None:
         assert _split(_STORY + "\n".join(ending) + "\nPrivacy policy\n")[-4:] == ending
 
 
+def test_interface_lines_before_a_teaser_block_do_not_end_the_story() -> None:
+    # After a line that is no sentence (a caption), trailing short lines may be the end of a
+    # list the story introduced; before a teaser block, they are the page's widgets.
+    ending = "Pictures from the Harbour Trust, 1953"
+    block = ["Related stories", "* Why the harbour walls were built", "* Walks along the estuary"]
+    page = _STORY + "\n".join([ending, "Toot Bluesky Mail", *block]) + "\n"
+    body = _split(page)
+    assert body[-1] == ending and "Toot Bluesky Mail" not in body
+
+
 def test_interface_lines_after_the_story_s_list_do_not_end_it() -> None:
     ending = ["* The harbour walls", "* The estuary path"]
     page = _STORY + "\n".join([*ending, "Toot Bluesky Mail", "Privacy policy"]) + "\n"

@@ -27,6 +27,14 @@ _NUMBER_ALONE = re.compile(r"^(\d{1,2})[.)]?$")
 _BULLET = re.compile(r"^([*+•·▪–-])\s+(\S.*)$")
 _SECTION = re.compile(r"^[A-Z][A-Z&'’ -]{1,30}$")
 _SIGNED = re.compile(r"[.!?][\"'”’]?\s+[–—-]\s+\w")  # "... again. – Jane Doe, engineer"
+_LETTER_RUN = re.compile(r"[^\W\d_]{2}")
+# A year, or a day or a count before its word ("19 hours", "15 August", "3. december"): not a
+# model number ("Deco X55"), a counter ("Comments 0") or a street number ("130 West St").
+_DATE_NUMBER = re.compile(r"(?<!\w)(?:(?:19|20)\d\d(?!\w)|\d{1,2}\.? [^\W\d_])")
+_YEAR = re.compile(r"(?<!\w)(?:19|20)\d\d(?!\w)")
+# "2. Select a server" is a list's item, "3. Dezember 2025" a date.
+_LIST_NUMBER = re.compile(r"\d{1,3}[.)]\s")
+_NOT_A_DATE = re.compile(r"[:|×$€£¥%+()]|\d[.,]\d|\d{5}")
 _READ_TIME = re.compile(r"^\d{1,3}\s*(min|mins|minute|minutes)\.?\s*(read)?$", re.IGNORECASE)
 TITLE_MAX_WORDS = 22  # a headline, and a teaser list's item: longer is a paragraph
 # "So there you have it! The first 6 steps ...!": sentences, not a headline.
@@ -52,6 +60,11 @@ _LIST_MIN_ITEMS = 2
 # 0.9118 / 0.8274 (0.8893). One is a sign-off as often as a teaser ("Jane Doe" over
 # "March 3, 2024"), unless a header stands above it at the end of the story's text.
 _DATED_MIN_ITEMS = 2
+# A date no rule knows counts by its shape (`_date_shaped`): in the same CV, boundary / with
+# half off 0.9118 / 0.8623 -> 0.9118 / 0.8770. Any short line with a digit instead: 0.9091
+# / 0.8742 (tables in the story: "6 Mississippi $64.12", "2. Select Server Size").
+_DATE_WORDS = 4  # "Monday 15 August 2025"
+_DATE_LINES = 3  # a date, a byline and a reading time under one headline
 # Headlines over ledes cut off mid-sentence without a mark ("... when the"), this many pairs
 # or more, end the story where they begin, under a header no rule knows or none: a story's
 # paragraphs end their sentences. Site-grouped CV (as for _DATED_MIN_ITEMS), boundary / with
@@ -348,6 +361,44 @@ def heads_list(items: Sequence[TailLine], i: int) -> bool:
     return j == len(items) or not _is_prose(items[j].features) or bool(opens_block(items, j))
 
 
+def _date_shaped(t: TailLine) -> bool:
+    """A date's shape in any language ("19 hours ago", "vor 2 Stunden", "15 août 2025"): a
+    few words, a year or a day among them, no sentence, no price, share, decimal figure or
+    cell separator (a table's "6 Mississippi $64.12", "Rhode Island 84.5", "RAM | 192 GB")."""
+    f, text = t.features, t.line.text
+    return (
+        f.words <= _DATE_WORDS
+        and not f.sentence_end
+        and _DATE_NUMBER.search(text) is not None
+        and _LETTER_RUN.search(text) is not None
+        and _NOT_A_DATE.search(text) is None
+        and (_LIST_NUMBER.match(text) is None or _YEAR.search(text) is not None)
+        and _BULLET.match(text) is None
+    )
+
+
+def _dated(title: TailLine, meta: TailLine) -> bool:
+    """Whether `meta`, under the headline `title`, is its date or byline: one the rules know,
+    or one of a date's shape under a headline that is none (a table's rows are alike) and
+    runs to a headline's length ("Starter" / "5 seats, 1 room" is a table's row)."""
+    if _is_meta(meta):
+        return True
+    return (
+        title.features.words >= _HEADLINE_MIN_WORDS
+        and _date_shaped(meta)
+        and not _date_shaped(title)
+    )
+
+
+def _dated_run(items: Sequence[TailLine], title: int) -> int:
+    """Index after the headline items[title]'s date and byline lines, _DATE_LINES at most (a
+    long run of number lines is a table, and the walk stays linear)."""
+    j, last = title + 1, min(len(items), title + 1 + _DATE_LINES)
+    while j < last and items[j].joined and _dated(items[title], items[j]):
+        j += 1
+    return j
+
+
 def dated_list(items: Sequence[TailLine], i: int) -> bool:
     """Whether items[i] starts a list of headlines each over its date or byline ("Top 10 Home
     Gym Must Haves" / "Jun 22, 2024"), _DATED_MIN_ITEMS of them or more: a story's own list
@@ -356,9 +407,11 @@ def dated_list(items: Sequence[TailLine], i: int) -> bool:
         return False  # "Tour dates:" introduces the story's own list of dated lines
     j = i
     for _ in range(_DATED_MIN_ITEMS):
-        if j + 1 >= len(items) or not _is_title(items[j]) or not _is_meta(items[j + 1]):
+        if j + 1 >= len(items) or not _is_title(items[j]) or not items[j + 1].joined:
             return False
-        j = _meta_run(items, j + 1)
+        if not _dated(items[j], items[j + 1]):
+            return False
+        j = _dated_run(items, j)
     return True
 
 
@@ -368,12 +421,12 @@ def dated_tail(items: Sequence[TailLine], start: int, end: int) -> int | None:
     story's text ends on. None when the lines before `end` are not such a block."""
     j = end
     while True:
-        m = j
-        while m > start and _is_meta(items[m - 1]):
-            m -= 1
-        if m == j or m - 1 <= start or not _is_title(items[m - 1]):
+        # The headline whose date and byline lines end at j, if one does.
+        tops = range(j - 2, max(start, j - 2 - _DATE_LINES), -1)
+        t = next((t for t in tops if _is_title(items[t]) and _dated_run(items, t) == j), None)
+        if t is None:
             break
-        j = m - 1
+        j = t
     header = j - 1
     # With none of them before `end`, the header stands over a dated list that starts there.
     if (j == end and not dated_list(items, end)) or header <= start:

@@ -206,6 +206,27 @@ def test_headlines_over_their_dates_do_not_end_the_story() -> None:
         assert len(body) == 5 and not set(block) & set(body), block
 
 
+def test_headlines_over_dates_no_rule_knows_do_not_end_the_story() -> None:
+    # Danish dates: a few words with a number, under each headline. The headlines hold a
+    # colon or a comma, so no cut of interface lines takes them off the story's end.
+    block = [
+        "Walks along the estuary: ten routes for winter",
+        "19 timer siden",
+        "Harbour walls, a history in photographs",
+        "for 2 dage siden",
+        "Privacy policy",
+    ]
+    for lines in (["Elsewhere on the coast", *block], block):
+        body = _split(_STORY + "\n".join(lines) + "\n")
+        assert len(body) == 5 and not set(lines) & set(body), lines
+
+
+def test_a_table_of_short_names_over_figures_stays() -> None:
+    # A number among a few words is a date's shape under a headline, not under a plan's name.
+    table = ["Starter", "5 seats, 1 room", "Business", "10 seats, 3 rooms"]
+    assert _split(_STORY + "\n".join(table) + "\n")[-4:] == table
+
+
 def test_a_header_the_model_liked_over_dated_headlines_does_not_end_the_story() -> None:
     # Lines of 4 or 5 words rated +0.5, other short ones -1: the run takes the header in, and
     # the dated list starts where the story's text ends.

@@ -202,8 +202,13 @@ def test_headlines_over_their_dates_do_not_end_the_story() -> None:
         [*_DATED, *_DATED_TOO, "Privacy policy"],
         ["Elsewhere on the coast", *_DATED],
     ):
-        body = _split(_STORY + "\n".join(block) + "\n")
-        assert len(body) == 5 and not set(block) & set(body), block
+        _assert_left_out(block)
+
+
+def _assert_left_out(block: list[str], model: Any = None) -> None:
+    """The story's five paragraphs are its body, and no line of `block` after them is."""
+    body = _split(_STORY + "\n".join(block) + "\n", model)
+    assert len(body) == 5 and not set(block) & set(body), block
 
 
 def test_headlines_over_dates_no_rule_knows_do_not_end_the_story() -> None:
@@ -217,8 +222,7 @@ def test_headlines_over_dates_no_rule_knows_do_not_end_the_story() -> None:
         "Privacy policy",
     ]
     for lines in (["Elsewhere on the coast", *block], block):
-        body = _split(_STORY + "\n".join(lines) + "\n")
-        assert len(body) == 5 and not set(lines) & set(body), lines
+        _assert_left_out(lines)
 
 
 def test_a_table_of_short_names_over_figures_stays() -> None:
@@ -233,9 +237,7 @@ def test_a_header_the_model_liked_over_dated_headlines_does_not_end_the_story() 
     stumps = [_stump(0, 1.5, -1.5, 0.0), _stump(0, 1.85, 0.0, -1.5), _stump(0, 2.5, 0.0, 4.0)]
     liked = linemodel.from_json(_model(stumps))
     header = "Stories From The Coast Desk"  # capitalised: no interface line the cut takes
-    page = _STORY + "\n".join([header, *_DATED, *_DATED_TOO, "Privacy policy"])
-    body = _split(page + "\n", liked)
-    assert len(body) == 5 and header not in body
+    _assert_left_out([header, *_DATED, *_DATED_TOO, "Privacy policy"], liked)
 
 
 def test_a_list_of_dates_the_story_introduced_stays() -> None:
@@ -256,8 +258,7 @@ def test_headlines_over_cut_off_ledes_do_not_end_the_story() -> None:
     # The model rates the ledes story (+3, long lines): the run takes them in. Two headlines
     # over ledes cut off mid-sentence are a teaser block, under a header no rule knows or none.
     for block in (["Elsewhere on the coast", *_LEDES, "Privacy policy"], _LEDES):
-        body = _split(_STORY + "\n".join(block) + "\n")
-        assert len(body) == 5 and not set(block) & set(body), block
+        _assert_left_out(block)
 
 
 def test_sections_whose_paragraphs_end_in_a_signature_stay() -> None:

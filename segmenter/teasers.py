@@ -145,10 +145,9 @@ def _is_lede(t: TailLine) -> bool:
 
 
 def _is_meta(t: TailLine) -> bool:
-    text = t.line.text
-    if _READ_TIME.match(text):
-        return True
-    return t.features.words <= 12 and t.features.weak is not None
+    if t.features.words > 12:
+        return False  # a reading time ("5 min read") is shorter too
+    return t.features.weak is not None or bool(_READ_TIME.match(t.line.text))
 
 
 def _truncated(t: TailLine) -> bool:
@@ -407,9 +406,9 @@ def dated_list(items: Sequence[TailLine], i: int) -> bool:
         return False  # "Tour dates:" introduces the story's own list of dated lines
     j = i
     for _ in range(_DATED_MIN_ITEMS):
-        if j + 1 >= len(items) or not _is_title(items[j]) or not items[j + 1].joined:
+        if j + 1 >= len(items) or not items[j + 1].joined:
             return False
-        if not _dated(items[j], items[j + 1]):
+        if not _dated(items[j], items[j + 1]) or not _is_title(items[j]):
             return False
         j = _dated_run(items, j)
     return True
@@ -443,19 +442,17 @@ def _lede_pair(items: Sequence[TailLine], i: int) -> bool:
     if i + 1 >= len(items) or not items[i + 1].joined:
         return False
     title, lede = items[i], items[i + 1]
-    text = title.line.text
-    if not _is_title(title) or _is_title_block_start(title) or _SECTION.match(text):
+    # A lede is written in sentence case, and a quote signed "– Jane Doe, CTO" was not cut.
+    # (Its features first: they turn away most lines, a story's, at once.)
+    f = lede.features
+    if not (_is_lede(lede) and _cut_off(lede) and f.capitalised < _HEADLINE_CAPITALS):
         return False
+    if _SIGNED.search(lede.line.text):
+        return False
+    text = title.line.text
     if text.endswith(":"):
         return False  # "Sunday. Tempo run (60 mins):" introduces the story's own lines
-    # A lede is written in sentence case, and a quote signed "– Jane Doe, CTO" was not cut.
-    f = lede.features
-    return (
-        _is_lede(lede)
-        and _cut_off(lede)
-        and f.capitalised < _HEADLINE_CAPITALS
-        and not _SIGNED.search(lede.line.text)
-    )
+    return _is_title(title) and not _is_title_block_start(title) and not _SECTION.match(text)
 
 
 def lede_list(items: Sequence[TailLine], i: int) -> bool:

@@ -35,6 +35,8 @@ _YEAR = re.compile(r"(?<!\w)(?:19|20)\d\d(?!\w)")
 # "2. Select a server" is a list's item, "3. Dezember 2025" a date.
 _LIST_NUMBER = re.compile(r"\d{1,3}[.)]\s")
 _NOT_A_DATE = re.compile(r"[:|×$€£¥%+()]|\d[.,]\d|\d{5}")
+_LABELLED = re.compile(r"^([^\W\d][^:]{0,24}):\s+(\S.*)$")  # "More: What is Mesh WiFi?"
+_LABEL_WORDS = 2  # "More", "Read more", "Also read"
 _READ_TIME = re.compile(r"^\d{1,3}\s*(min|mins|minute|minutes)\.?\s*(read)?$", re.IGNORECASE)
 TITLE_MAX_WORDS = 22  # a headline, and a teaser list's item: longer is a paragraph
 # "So there you have it! The first 6 steps ...!": sentences, not a headline.
@@ -474,6 +476,28 @@ def lede_tail(items: Sequence[TailLine], start: int, end: int) -> int | None:
     if j - 1 > start and _header_shaped(top) and not top.line.text.endswith(":"):
         return j - 1
     return j
+
+
+def _labelled(t: TailLine) -> str | None:
+    """The label of a `Label: Headline` line ("More: What is Mesh WiFi?"), or None."""
+    if t.line.text.find(":", 1, 26) < 0:
+        return None  # most lines: no label's colon, and no regex asked
+    m = _LABELLED.match(t.line.text)
+    if m is None or not m.group(1)[0].isupper():
+        return None  # "libgccjit: Allow casts ...": a changelog's items, not a label
+    if len(m.group(1).split()) > _LABEL_WORDS or t.features.words > TITLE_MAX_WORDS:
+        return None
+    head = m.group(2)
+    return m.group(1).casefold() if head[0].isupper() or head[0].isdigit() else None
+
+
+def label_run(items: Sequence[TailLine], i: int) -> bool:
+    """Whether items[i] and the line after it carry the same label before a headline, a
+    label no rule needs to know: a story does not open two lines running with one word."""
+    if i + 1 >= len(items) or not items[i + 1].joined:
+        return False
+    label = _labelled(items[i])
+    return label is not None and _labelled(items[i + 1]) == label
 
 
 def opens_block(items: Sequence[TailLine], i: int) -> str | None:

@@ -290,6 +290,23 @@ def test_interface_lines_before_a_teaser_block_do_not_end_the_story() -> None:
     assert body[-1] == ending and "Toot Bluesky Mail" not in body
 
 
+def test_lines_under_one_label_no_rule_knows_do_not_end_the_story() -> None:
+    # Long enough for the model to rate them story (+3): the run takes them in.
+    labelled = [
+        "Elsewhere: The Council Publishes Its Full Plan For The Estuary And The Harbour Walls",
+        "Elsewhere: Why The Town Built Its Harbour Walls After The Storm Of 1953 And Since",
+    ]
+    _assert_left_out(labelled)
+
+
+def test_a_changelog_of_one_component_stays() -> None:
+    changes = [
+        "libgccjit: Allow casts between integers and pointers of any size in the jit today",
+        "libgccjit: Add support for the weak variable attribute in the front end and the jit",
+    ]
+    assert _split(_STORY + "\n".join(changes) + "\nPrivacy policy\n")[-2:] == changes
+
+
 def test_interface_lines_after_the_story_s_list_do_not_end_it() -> None:
     ending = ["* The harbour walls", "* The estuary path"]
     page = _STORY + "\n".join([*ending, "Toot Bluesky Mail", "Privacy policy"]) + "\n"

@@ -45,6 +45,7 @@ from .teasers import (
     heads_list,
     is_kicker_teaser,
     label_run,
+    label_tail,
     lede_list,
     lede_tail,
     list_item,
@@ -434,11 +435,9 @@ def locate(
     # Nor in lines that carry one label no rule knows, two or more running ("More: <title>").
     # Site-grouped CV (as for _INTERFACE_MAX), boundary with half of every phrase list off:
     # 0.8770 -> 0.8806; with all phrases, and every body F1, unchanged.
-    first = end - 1
-    while first - 1 > start and label_run(scored.items, first - 1):
-        first -= 1
-    if first < end - 1:
-        end = first
+    labelled = label_tail(scored.items, start, end)
+    if labelled is not None:
+        end = labelled
     listed = end < limit and scored.ends[end] and not scored.opens[end]
     return Story(
         feats,

@@ -30,8 +30,8 @@ _SIGNED = re.compile(r"[.!?][\"'”’]?\s+[–—-]\s+\w")  # "... again. – J
 _LETTER_RUN = re.compile(r"[^\W\d_]{2}")
 # A year, or a day or a count before its word ("19 hours", "15 August", "3. december"): not a
 # model number ("Deco X55"), a counter ("Comments 0") or a street number ("130 West St").
-_DATE_NUMBER = re.compile(r"(?<!\w)(?:(?:19|20)\d\d(?!\w)|\d{1,2}\.? [^\W\d_])")
 _YEAR = re.compile(r"(?<!\w)(?:19|20)\d\d(?!\w)")
+_DATE_NUMBER = re.compile(_YEAR.pattern + r"|(?<!\w)\d{1,2}\.? [^\W\d_]")
 # "2. Select a server" is a list's item, "3. Dezember 2025" a date.
 _LIST_NUMBER = re.compile(r"\d{1,3}[.)]\s")
 _NOT_A_DATE = re.compile(r"[:|×$€£¥%+()]|\d[.,]\d|\d{5}")
@@ -408,9 +408,8 @@ def dated_list(items: Sequence[TailLine], i: int) -> bool:
         return False  # "Tour dates:" introduces the story's own list of dated lines
     j = i
     for _ in range(_DATED_MIN_ITEMS):
-        if j + 1 >= len(items) or not items[j + 1].joined:
-            return False
-        if not _dated(items[j], items[j + 1]) or not _is_title(items[j]):
+        nxt = _next(items, j)
+        if nxt is None or not _dated(items[j], nxt) or not _is_title(items[j]):
             return False
         j = _dated_run(items, j)
     return True
@@ -432,18 +431,20 @@ def dated_tail(items: Sequence[TailLine], start: int, end: int) -> int | None:
     # With none of them before `end`, the header stands over a dated list that starts there.
     if (j == end and not dated_list(items, end)) or header <= start:
         return None
-    # "Tour dates:" introduces the story's own list of dated lines.
+    # "Tour dates:" introduces the story's own list of dated lines: a colon ends a sentence,
+    # which no header-shaped line does.
     top = items[header]
-    if not _header_shaped(top) or top.line.text.endswith(":") or _is_meta(top):
+    if not _header_shaped(top) or _is_meta(top):
         return None
     return header
 
 
 def _lede_pair(items: Sequence[TailLine], i: int) -> bool:
     """Whether items[i] is a headline over a lede cut off mid-sentence (items[i + 1])."""
-    if i + 1 >= len(items) or not items[i + 1].joined:
+    lede = _next(items, i)
+    if lede is None:
         return False
-    title, lede = items[i], items[i + 1]
+    title = items[i]
     # A lede is written in sentence case, and a quote signed "– Jane Doe, CTO" was not cut.
     # (Its features first: they turn away most lines, a story's, at once.)
     f = lede.features
@@ -472,10 +473,7 @@ def lede_tail(items: Sequence[TailLine], start: int, end: int) -> int | None:
         j -= 2
     if (end - j) // 2 < _LEDE_MIN_PAIRS:
         return None
-    top = items[j - 1]
-    if j - 1 > start and _header_shaped(top) and not top.line.text.endswith(":"):
-        return j - 1
-    return j
+    return j - 1 if j - 1 > start and _header_shaped(items[j - 1]) else j
 
 
 def _labelled(t: TailLine) -> str | None:
@@ -494,10 +492,20 @@ def _labelled(t: TailLine) -> str | None:
 def label_run(items: Sequence[TailLine], i: int) -> bool:
     """Whether items[i] and the line after it carry the same label before a headline, a
     label no rule needs to know: a story does not open two lines running with one word."""
-    if i + 1 >= len(items) or not items[i + 1].joined:
+    nxt = _next(items, i)
+    if nxt is None:
         return False
     label = _labelled(items[i])
-    return label is not None and _labelled(items[i + 1]) == label
+    return label is not None and _labelled(nxt) == label
+
+
+def label_tail(items: Sequence[TailLine], start: int, end: int) -> int | None:
+    """Where lines under one label (`label_run`) that run up to `end` begin among
+    items[start + 1:end], two of them or more; None when the story's text does not end so."""
+    first = end - 1
+    while first - 1 > start and label_run(items, first - 1):
+        first -= 1
+    return first if first < end - 1 else None
 
 
 def opens_block(items: Sequence[TailLine], i: int) -> str | None:

@@ -10,7 +10,8 @@ Callers do not say which tool made their text, so the renderer is recognised fro
 - **Fragment-split text** (BeautifulSoup's `get_text("\\n")`): every text node on a line of
   its own, so a sentence that holds a link or a bold word comes over several lines. Lines
   that continue a sentence are read together as one unit, so that the story's paragraph is
-  judged whole, not as short fragments.
+  judged whole, not as short fragments; so are a short label and its value ("Year Founded:" /
+  "2017"), one line in any other rendering.
 - Everywhere: soft hyphens and zero-width characters are not part of a word.
 
 The stages after this one decide on units (`Reading.units`: the first line's number and the
@@ -65,6 +66,12 @@ _FRAGMENT_MIN_JOINS = 4
 # A link inside a sentence is at most this many words: a longer line between two fragments
 # is a line of its own (a teaser's title between its kicker and its blurb).
 _LINK_MAX_WORDS = 6
+# A label of at most this many words, ending in a colon, on the line right above its value
+# ("Office Location:" / "New York, NY": <strong>Label:</strong> value, one line in any other
+# rendering). Site-grouped 5-fold CV, mean of 3 arrangements, all three renderings, body F1
+# dev / bs4 / md: no such join 0.9502 / 0.9165 / 0.9328; at 4 words 0.9507 / 0.9197 / 0.9349,
+# boundary 0.9118 -> 0.9137. In-sample bs4 body F1 at 2 / 4 / 6 words: 0.9241 / 0.9251 / 0.9249.
+_LABEL_MAX_WORDS = 4
 # A unit is at most this many lines: a sentence is not split at more links than that, and a
 # run of lower-case menu items is not one sentence.
 _MAX_UNIT_LINES = 12
@@ -159,6 +166,14 @@ def _link_inside(above: str, text: str, below: str) -> bool:
     )
 
 
+def _labels(label: str, value: str) -> bool:
+    """Whether `value`, on the line right under `label`, is the value that label names: as
+    <strong>Label:</strong> value renders when each text node is a line of its own."""
+    return (
+        label.endswith(":") and len(label.split()) <= _LABEL_MAX_WORDS and not value.endswith(":")
+    )
+
+
 def _fragment_split(lines: Sequence[Line]) -> bool:
     joins = sum(_continues(a.text, b.text) for a, b in pairwise(lines))
     nonblank = sum(1 for line in lines if line.text)
@@ -218,6 +233,12 @@ def read(lines: Sequence[Line]) -> Reading:
             and not group[0][2].heading
             and (
                 _continues(group[-1][1], text)
+                or (
+                    # the label opens its unit, and no blank line stands between the two
+                    len(group) == 1
+                    and line.number == group[0][0].number + 1
+                    and _labels(group[0][1], text)
+                )
                 or _link_inside(group[-1][1], text, said[i + 1][1] if i + 1 < len(said) else "")
             )
         )

@@ -77,6 +77,22 @@ def test_fragments_of_one_sentence_are_read_together() -> None:
     assert "Council approves the new flood barrier" in said
 
 
+def test_a_label_and_its_value_are_read_as_one_line() -> None:
+    # <strong>Label:</strong> value, each text node a line: one line in any other rendering.
+    facts = (
+        "Year Founded:\n2017\n"
+        "Team Size:\n\n50 employees\n"  # a blank line: the page's own break
+        "Key facts:\nLocation:\nParis\n"  # a label under a label is no value
+        "Here are the offerings we found in the catalogue:\nPodcasts\n"  # a sentence's colon
+    )
+    said = [u.text for u in read(split_lines(FRAGMENTS + facts)).units]
+    assert "Year Founded: 2017" in said
+    assert {"Team Size:", "50 employees", "Key facts:", "Location: Paris", "Podcasts"} <= set(said)
+    # Text that is not fragment-split reads as written.
+    plain = [u.text for u in read(split_lines("Year Founded:\n2017\n")).units]
+    assert plain == ["Year Founded:", "2017"]
+
+
 def test_a_headline_does_not_take_in_the_byline_under_it() -> None:
     # A headline ends on a capitalised word, not mid-sentence: "Written" / "by ..." under it
     # is a byline's fragments, not the rest of its sentence.

@@ -18,10 +18,10 @@ from langdetect import DetectorFactory
 from langdetect.detector_factory import PROFILES_DIRECTORY
 from langdetect.lang_detect_exception import LangDetectException
 
-from .ruleset import stopword_hits, stopwords
+from .ruleset import WORD, stopword_hits, stopwords
 from .types import Language
 
-_WORD = re.compile(r"\w+")
+_WORD = WORD
 _SCRIPTS: tuple[tuple[str, re.Pattern[str], float], ...] = (
     # (code, characters of the script, share of letters that decides it)
     ("ja", re.compile(r"[\u3040-\u30ff]"), 0.1),

@@ -31,7 +31,18 @@ _TRAIL = ":.!|›»"  # trailing marks dropped with trailing space
 # Characters that print as nothing and hide inside words ("Schlag\u00adwörter"): a soft hyphen,
 # zero-width space / non-joiner / joiner, word joiner and the byte-order mark.
 INVISIBLE = "\u00ad\u200b\u200c\u200d\u2060\ufeff"
-_WORD = re.compile(r"\w[\w'.-]*")
+# A word, as the stop-word lists spell it: a run of word characters and of the combining marks
+# that Indic, Thai, Lao, Khmer and Myanmar vowels and viramas are written with. Python's \w
+# leaves those marks out, so "हिन्दी" would be three words and no Hindi stop word would match.
+# Not the dandas and the Khmer and Myanmar full stops, which end a sentence.
+WORD_CHARS = (
+    r"\w\u0300-\u036f\u0483-\u0489\u0591-\u05c7\u0610-\u061a\u064b-\u065f\u0670"
+    r"\u06d6-\u06ed\u0900-\u0963\u0966-\u0dff\u0e00-\u0eff\u1000-\u1049\u104c-\u109f"
+    r"\u1780-\u17d3\u17d7-\u17ff"
+)
+WORD = re.compile(f"[{WORD_CHARS}]+")
+_WORD = re.compile(f"[{WORD_CHARS}][{WORD_CHARS}'.-]*")  # a word of a "words" rule
+_ASCII_WORD = re.compile(r"\w[\w'.-]*")  # the same on ASCII text, and faster
 SENTENCE_END = re.compile(r"[.!?;。！？」』”\"')\]]$")
 
 
@@ -57,7 +68,7 @@ def key_of(text: str) -> str:
 
 
 def word_tokens(key: str) -> list[str]:
-    return [t.rstrip(".'-") for t in _WORD.findall(key)]
+    return [t.rstrip(".'-") for t in (_ASCII_WORD if key.isascii() else _WORD).findall(key)]
 
 
 @dataclass(frozen=True, slots=True)
@@ -941,13 +952,21 @@ def title_trim() -> TitleTrim:
 @cache
 def stopwords() -> dict[str, frozenset[str]]:
     """ISO code -> stop words, from jusText's packaged stoplists."""
-    names: dict[str, str] = _json("languages.json")["stoplists"]
+    data = _json("languages.json")
+    names: dict[str, str] = data["stoplists"]
+    own_script: set[str] = set(data["own_script"])
     available = justext.get_stoplists()
-    return {
-        code: frozenset(w.lower() for w in justext.get_stoplist(name))
-        for code, name in sorted(names.items())
-        if name in available
-    }
+    lists = {}
+    for code, name in sorted(names.items()):
+        if name not in available:
+            continue
+        words = frozenset(w.lower() for w in justext.get_stoplist(name))
+        if code in own_script:
+            # jusText's lists come from Wikipedia, where English names and words stand in
+            # every language's text: Marathi's would outvote English on an English page.
+            words = frozenset(w for w in words if not w.isascii())
+        lists[code] = words
+    return lists
 
 
 @cache

@@ -17,14 +17,14 @@ from urllib.parse import unquote, urlsplit
 from . import trees
 from .features import Features
 from .reading import NO_MARKS, Marks
-from .ruleset import title_trim
+from .ruleset import WORD, title_trim
 from .trees import Trees
 from .types import Line
 
 if TYPE_CHECKING:
     from .split import Story
 
-_TOKEN = re.compile(r"\w+")
+_TOKEN = WORD
 _LIST_MARK = re.compile(r"^(?:[*+•·o-]\s|\d{1,3}(?:\.\d{1,3})*[.)]?\s|step \d)", re.IGNORECASE)
 _SEPARATOR = re.compile(r"\s[|–—-]\s|\s::\s")
 # A list mark that can be cut off a title line: a bullet or a list number, then a space.
@@ -117,7 +117,7 @@ class _Opening:
 
 
 def _has_token(text: str, word: str) -> bool:
-    """Whether `word` occurs in `text` as a whole token of _TOKEN (a maximal run of \\w)."""
+    """Whether `word` occurs in `text` as a whole token of _TOKEN (a maximal run of WORD)."""
     i, size = text.find(word), len(word)
     while i >= 0:
         j = i + size
@@ -130,7 +130,7 @@ def _has_token(text: str, word: str) -> bool:
 
 
 def _is_word_char(c: str) -> bool:
-    return c.isalnum() or c == "_"  # what \\w matches in a str pattern
+    return c.isalnum() or c == "_" or (not c.isascii() and WORD.match(c) is not None)
 
 
 def _shape(line: Line, f: Features) -> float | None:

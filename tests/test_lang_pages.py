@@ -1,7 +1,7 @@
-"""Hand-made pages in German, Spanish and French, and an English control: the cleaner removes
-their interface lines with the right reason (this must pass: it is rule data), and the whole
-pipeline finds their headline, story and teasers (parts that need the segmentation core are
-marked xfail in the expectation, with the reason)."""
+"""Hand-made pages in German, Spanish, French, Hindi and Latvian, and an English control: the
+cleaner removes their interface lines with the right reason (this must pass: it is rule data),
+and the whole pipeline finds their headline, story and teasers (parts that need the
+segmentation core are marked xfail in the expectation, with the reason)."""
 
 from __future__ import annotations
 
